@@ -1,0 +1,3 @@
+from cpd_pack.cli import cli
+
+cli()

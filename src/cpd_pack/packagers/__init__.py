@@ -1,0 +1,15 @@
+"""One small packager per output format."""
+
+from __future__ import annotations
+
+from cpd_pack.packagers.base import Packager
+from cpd_pack.packagers.scorm12 import Scorm12Packager
+from cpd_pack.packagers.scorm2004 import Scorm2004Packager
+
+PACKAGERS: dict[str, type[Packager]] = {
+    "scorm2004": Scorm2004Packager,
+    "scorm12": Scorm12Packager,
+}
+FORMATS = tuple(PACKAGERS)
+
+__all__ = ["FORMATS", "PACKAGERS", "Packager"]
