@@ -73,7 +73,9 @@ def _display(root: Path, rel: str) -> str:
     return (root / rel).as_posix()
 
 
-def _walk(node: yaml.Node, file: str, prefix: Path_, locs: Locations, problems: list[Problem]) -> None:
+def _walk(
+    node: yaml.Node, file: str, prefix: Path_, locs: Locations, problems: list[Problem]
+) -> None:
     """Record the position of every mapping key and sequence item under ``node``."""
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
@@ -83,7 +85,9 @@ def _walk(node: yaml.Node, file: str, prefix: Path_, locs: Locations, problems: 
             path = (*prefix, key)
             if key in seen:
                 problems.append(
-                    Problem(file, mark.line + 1, mark.column + 1, format_path(path), "duplicate key")
+                    Problem(
+                        file, mark.line + 1, mark.column + 1, format_path(path), "duplicate key"
+                    )
                 )
             seen.add(key)
             locs.places[path] = Location(file, mark.line + 1, mark.column + 1)
@@ -143,7 +147,9 @@ def load_course(course_dir: str | Path) -> RawCourse:
     course_path = root / COURSE_FILE
     display = _display(root, COURSE_FILE)
     if not course_path.is_file():
-        raise CourseError([Problem(display, 1, 1, "", "file not found (a course folder needs one)")])
+        raise CourseError(
+            [Problem(display, 1, 1, "", "file not found (a course folder needs one)")]
+        )
     locs = Locations()
     problems: list[Problem] = []
     broken: list[Path_] = []
@@ -152,7 +158,9 @@ def load_course(course_dir: str | Path) -> RawCourse:
         raise CourseError(problems)
     if not isinstance(data, dict):
         found = type(data).__name__ if data is not None else "an empty file"
-        raise CourseError([Problem(display, 1, 1, "", f"expected a mapping of keys; found {found}")])
+        raise CourseError(
+            [Problem(display, 1, 1, "", f"expected a mapping of keys; found {found}")]
+        )
     units = data.get("units")
     if isinstance(units, list):
         for index, unit in enumerate(units):
@@ -163,7 +171,9 @@ def load_course(course_dir: str | Path) -> RawCourse:
                 problems.append(locs.problem(("units", index), target))
                 units[index] = {}
             else:
-                units[index] = _read_yaml(target, _display(root, unit), ("units", index), locs, problems)
+                units[index] = _read_yaml(
+                    target, _display(root, unit), ("units", index), locs, problems
+                )
             if units[index] is None or isinstance(target, str):
                 broken.append(("units", index))
     return RawCourse(root, data, locs, problems, broken)

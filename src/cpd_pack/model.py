@@ -56,7 +56,13 @@ def _source_file(value: str, info: ValidationInfo) -> str:
 
 
 Text = Annotated[str, AfterValidator(_nonempty)]
-Id = Annotated[str, _pattern(ID_RE, "lowercase letters, digits and hyphens, starting with a letter, at most 40 characters")]
+Id = Annotated[
+    str,
+    _pattern(
+        ID_RE,
+        "lowercase letters, digits and hyphens, starting with a letter, at most 40 characters",
+    ),
+]
 SourceFile = Annotated[str, AfterValidator(_nonempty), AfterValidator(_source_file)]
 
 
@@ -102,19 +108,27 @@ class Question(Model):
     def _check_answers(self) -> Question:
         if self.type == "true-false":
             if self.options:
-                raise ValueError("a true-false question takes 'answer: true' or 'answer: false', not options")
+                raise ValueError(
+                    "a true-false question takes 'answer: true' or 'answer: false', not options"
+                )
             if self.answer is None:
                 raise ValueError("a true-false question needs 'answer: true' or 'answer: false'")
             return self
         if self.answer is not None:
-            raise ValueError(f"'answer' is only for true-false questions; this one is {self.type!r}")
+            raise ValueError(
+                f"'answer' is only for true-false questions; this one is {self.type!r}"
+            )
         if not 2 <= len(self.options) <= MAX_OPTIONS:
             raise ValueError(f"needs 2 to {MAX_OPTIONS} options; found {len(self.options)}")
         correct = sum(option.correct for option in self.options)
         if correct == 0:
-            raise ValueError("no option is marked 'correct: true'; a question needs a correct answer")
+            raise ValueError(
+                "no option is marked 'correct: true'; a question needs a correct answer"
+            )
         if self.type == "single" and correct > 1:
-            raise ValueError(f"a single-choice question has exactly one correct option; found {correct}")
+            raise ValueError(
+                f"a single-choice question has exactly one correct option; found {correct}"
+            )
         return self
 
 
@@ -156,7 +170,9 @@ class Review(Model):
 
 def _media_file(value: str) -> str:
     if not value.lower().endswith(MEDIA_EXTENSIONS):
-        raise ValueError(f"must be an audio or video file ({', '.join(MEDIA_EXTENSIONS)}); found {value!r}")
+        raise ValueError(
+            f"must be an audio or video file ({', '.join(MEDIA_EXTENSIONS)}); found {value!r}"
+        )
     return value
 
 
@@ -176,7 +192,9 @@ class Media(Model):
     @model_validator(mode="after")
     def _accessible(self) -> Media:
         if not (self.captions or self.transcript):
-            raise ValueError("needs a 'transcript' or 'captions' file so every learner can follow it")
+            raise ValueError(
+                "needs a 'transcript' or 'captions' file so every learner can follow it"
+            )
         return self
 
 
@@ -214,12 +232,16 @@ class Block(Model):
     @classmethod
     def _one_key(cls, data: Any) -> Any:
         if isinstance(data, str):
-            raise ValueError(f"a block is a one-key mapping such as 'text: ...'; found the text {data!r}")
+            raise ValueError(
+                f"a block is a one-key mapping such as 'text: ...'; found the text {data!r}"
+            )
         if isinstance(data, dict):
             kinds = [key for key in data if key in BLOCK_KINDS]
             if len(kinds) != 1 and len(data) == len(kinds):
                 found = ", ".join(kinds) or "nothing"
-                raise ValueError(f"a block needs exactly one of: {', '.join(BLOCK_KINDS)}; found {found}")
+                raise ValueError(
+                    f"a block needs exactly one of: {', '.join(BLOCK_KINDS)}; found {found}"
+                )
         return data
 
     @property
@@ -280,10 +302,18 @@ class Course(Model):
 
     id: Annotated[
         str,
-        _pattern(COURSE_ID_RE, "lowercase letters, digits and hyphens, starting with a letter, at most 64 characters"),
+        _pattern(
+            COURSE_ID_RE,
+            "lowercase letters, digits and hyphens, starting with a letter, at most 64 characters",
+        ),
     ]
     title: Text
-    version: Annotated[str, _pattern(VERSION_RE, "letters, digits, dots and hyphens, at most 20 characters (quote it: \"1.0\")")] = "1.0"
+    version: Annotated[
+        str,
+        _pattern(
+            VERSION_RE, 'letters, digits, dots and hyphens, at most 20 characters (quote it: "1.0")'
+        ),
+    ] = "1.0"
     language: Annotated[str, _pattern(LANG_RE, "a language tag such as 'en-GB'")] = "en-GB"
     description: str = ""
     audience: str = ""

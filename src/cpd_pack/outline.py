@@ -59,7 +59,9 @@ class Outline:
     def structure_hash(self) -> str:
         """A short hash of what the saved state depends on; a changed course discards old state."""
         parts = [page.id for page in self.pages]
-        parts += [f"{q.id}:{len(q.options)}" for q in (*self.quiz_questions, *self.knowledge_checks)]
+        parts += [
+            f"{q.id}:{len(q.options)}" for q in (*self.quiz_questions, *self.knowledge_checks)
+        ]
         parts += [r.id for r in self.reflections] + list(self.statement_ids)
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
         return digest[:6]

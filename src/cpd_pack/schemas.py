@@ -36,7 +36,9 @@ def load_schema(schema_set: str) -> etree.XMLSchema:
     with resources.as_file(folder) as path:
         wrapper = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS})
         for namespace, location in _WRAPPERS[schema_set]:
-            etree.SubElement(wrapper, f"{{{XS}}}import", namespace=namespace, schemaLocation=location)
+            etree.SubElement(
+                wrapper, f"{{{XS}}}import", namespace=namespace, schemaLocation=location
+            )
         parser = etree.XMLParser(no_network=True)
         document = etree.fromstring(
             etree.tostring(wrapper), parser, base_url=(path / "wrapper.xsd").as_uri()

@@ -68,8 +68,12 @@ def _message(error: ErrorDetails, raw: dict[str, Any], known: dict[int, list[str
         return f"expected {error['ctx']['expected']}; found {_found(value)}"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}; found {_found(value)}"
-    bounds = {"less_than_equal": ("at most", "le"), "greater_than_equal": ("at least", "ge"),
-              "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}
+    bounds = {
+        "less_than_equal": ("at most", "le"),
+        "greater_than_equal": ("at least", "ge"),
+        "greater_than": ("more than", "gt"),
+        "less_than": ("less than", "lt"),
+    }
     if kind in bounds:
         word, key = bounds[kind]
         bound = error["ctx"][key]
@@ -120,8 +124,14 @@ def _check_placement(course: Course) -> Iterator[tuple[Path_, str]]:
         for p, page in enumerate(unit.pages):
             for b, block in enumerate(page.blocks):
                 if block.kind in ("self_assessment", "quiz", "certificate"):
-                    key = f"{block.kind}: {block.value}" if block.kind != "certificate" else block.kind
-                    placed.setdefault(key, []).append(("units", u, "pages", p, "blocks", b, block.kind))
+                    key = (
+                        f"{block.kind}: {block.value}"
+                        if block.kind != "certificate"
+                        else block.kind
+                    )
+                    placed.setdefault(key, []).append(
+                        ("units", u, "pages", p, "blocks", b, block.kind)
+                    )
     for key, paths in placed.items():
         for path in paths[1:]:
             yield path, f"'{key}' is placed more than once; place it on one page only"
@@ -130,7 +140,10 @@ def _check_placement(course: Course) -> Iterator[tuple[Path_, str]]:
         if paths and course.self_assessment is None:
             yield paths[0], "there is no 'self_assessment' in course.yaml to place here"
     if course.self_assessment and "self_assessment: before" not in placed:
-        yield ("self_assessment",), "not placed on any page; add '- self_assessment: before' to an early page"
+        yield (
+            ("self_assessment",),
+            "not placed on any page; add '- self_assessment: before' to an early page",
+        )
     if "quiz: final" in placed and course.quiz is None:
         yield placed["quiz: final"][0], "there is no 'quiz' in course.yaml to place here"
     if course.quiz and "quiz: final" not in placed:

@@ -13,7 +13,14 @@ ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
 ADLNAV = "http://www.adlnet.org/xsd/adlnav_v1p3"
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 # Moodle matches these prefixes literally (standards.md section 0.1): never change them.
-NSMAP = {None: IMSCP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV, "imsss": IMSSS, "xsi": XSI}
+NSMAP = {
+    None: IMSCP,
+    "adlcp": ADLCP,
+    "adlseq": ADLSEQ,
+    "adlnav": ADLNAV,
+    "imsss": IMSSS,
+    "xsi": XSI,
+}
 SCHEMA_LOCATION = (
     f"{IMSCP} imscp_v1p1.xsd {ADLCP} adlcp_v1p3.xsd {ADLSEQ} adlseq_v1p3.xsd "
     f"{ADLNAV} adlnav_v1p3.xsd {IMSSS} imsss_v1p0.xsd"
@@ -50,7 +57,10 @@ class Scorm2004Packager(Packager):
         course = outline.course
         ids = {kind: f"{course.id}-{kind}" for kind in ("org", "sco", "res")}
         root = etree.Element(
-            _cp("manifest"), nsmap=NSMAP, identifier=f"{course.id}-scorm2004", version=course.version
+            _cp("manifest"),
+            nsmap=NSMAP,
+            identifier=f"{course.id}-scorm2004",
+            version=course.version,
         )
         root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
         metadata = etree.SubElement(root, _cp("metadata"))

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cpd_pack.exceptions import CourseError
+from cpd_pack.loader import format_path, load_course
+
+COURSES = Path(__file__).parent / "fixtures" / "courses"
+
+
+def test_units_are_read_from_their_files_with_locations(mini_dir: Path) -> None:
+    raw = load_course(mini_dir)
+    assert raw.data["units"][0]["title"] == "Start"
+    place, field = raw.locations.find(("units", 0, "pages", 1, "blocks", 1, "reflection"))
+    assert (place.file, place.line, place.column) == (
+        f"{mini_dir.as_posix()}/units/01-start.yaml",
+        20,
+        9,
+    )
+    assert field == "pages[1].blocks[1].reflection"
+
+
+def test_missing_key_points_at_its_mapping(mini_dir: Path) -> None:
+    raw = load_course(mini_dir)
+    problem = raw.locations.problem(("units", 1, "pages", 0, "nothing"), "x")
+    assert (problem.line, problem.column, problem.field) == (17, 9, "units[1].pages[0].nothing")
+
+
+def test_yaml_syntax_error_names_file_and_line() -> None:
+    with pytest.raises(CourseError) as info:
+        load_course(COURSES / "bad-yaml")
+    assert info.value.message.splitlines()[0] == (
+        f"{COURSES.as_posix()}/bad-yaml/course.yaml:6:1: "
+        "invalid YAML: expected ',' or ']', but got '<stream end>'"
+    )
+
+
+def test_duplicate_yaml_keys_are_rejected(tmp_path: Path) -> None:
+    (tmp_path / "course.yaml").write_text("id: a\ntitle: One\ntitle: Two\nunits: []\n")
+    with pytest.raises(CourseError) as info:
+        load_course(tmp_path)
+    assert f"{tmp_path.as_posix()}/course.yaml:3:1: title: duplicate key" in info.value.message
+
+
+def test_missing_course_file(tmp_path: Path) -> None:
+    with pytest.raises(CourseError) as info:
+        load_course(tmp_path)
+    assert info.value.message.splitlines()[0] == (
+        f"{tmp_path.as_posix()}/course.yaml:1:1: file not found (a course folder needs one)"
+    )
+
+
+def test_course_file_must_be_a_mapping(tmp_path: Path) -> None:
+    (tmp_path / "course.yaml").write_text("- just\n- a list\n")
+    with pytest.raises(CourseError, match="expected a mapping of keys; found list"):
+        load_course(tmp_path)
+
+
+def test_format_path() -> None:
+    assert format_path(("units", 1, "pages", 0, "title")) == "units[1].pages[0].title"
+    assert format_path(()) == ""
