@@ -1,20 +1,15 @@
-"""Stage 2: the typed course model (frozen pydantic models; unknown keys are rejected)."""
+"""Stage 2: the typed course model: frozen dataclasses whose fields carry their rules.
+
+``validate.py`` reads these classes (type hints plus ``rule(...)`` metadata) to turn YAML data
+into instances, reporting every problem at once. A class may define ``check()`` for rules that
+involve several fields, and ``precheck(data)`` for rules about the raw mapping.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    model_validator,
-)
-
-from cpd_pack.loader import resolve_inside
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 COURSE_ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
@@ -22,6 +17,7 @@ VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_OPTIONS = 26
 MEDIA_EXTENSIONS = (".mp3", ".ogg", ".oga", ".m4a", ".wav", ".mp4", ".webm", ".ogv")
+VIDEO_EXTENSIONS = (".mp4", ".webm", ".ogv")
 DEFAULT_SCALE = (
     "Not at all confident",
     "Slightly confident",
@@ -29,180 +25,136 @@ DEFAULT_SCALE = (
     "Very confident",
     "Extremely confident",
 )
+ID_RULE = "lowercase letters, digits and hyphens, starting with a letter, at most 40 characters"
 
 
-def _nonempty(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
+def rule(default: Any = ..., **rules: Any) -> Any:
+    """A dataclass field with validation rules: nonempty, pattern, ge, gt, le, min_items,
+    max_items, source (a file inside the course folder), suffix (allowed file endings)."""
+    if default is ...:
+        return field(metadata=rules)
+    return field(default=default, metadata=rules)
 
 
-def _pattern(regex: re.Pattern[str], what: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if not regex.fullmatch(value):
-            raise ValueError(f"must be {what}; found {value!r}")
-        return value
-
-    return AfterValidator(check)
+ID = {"pattern": (ID_RE, ID_RULE)}
 
 
-def _source_file(value: str, info: ValidationInfo) -> str:
-    root = (info.context or {}).get("root")
-    if root is not None:
-        result = resolve_inside(root, value)
-        if isinstance(result, str):
-            raise ValueError(result)
-    return value
-
-
-Text = Annotated[str, AfterValidator(_nonempty)]
-Id = Annotated[
-    str,
-    _pattern(
-        ID_RE,
-        "lowercase letters, digits and hyphens, starting with a letter, at most 40 characters",
-    ),
-]
-SourceFile = Annotated[str, AfterValidator(_nonempty), AfterValidator(_source_file)]
-
-
-class Model(BaseModel):
-    """Base of every model: frozen, strict about unknown keys, remembers known keys for hints."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _remember_known_keys(cls, data: Any, info: ValidationInfo) -> Any:
-        if isinstance(data, dict) and info.context is not None:
-            info.context.setdefault("known", {})[id(data)] = sorted(cls.model_fields)
-        return data
-
-
-class Feedback(Model):
+@dataclass(frozen=True)
+class Feedback:
     """Feedback shown after a question is answered."""
 
     correct: str = ""
     incorrect: str = ""
 
 
-class Option(Model):
+@dataclass(frozen=True)
+class Option:
     """One option of a choice question."""
 
-    text: Text
+    text: str = rule(nonempty=True)
     correct: bool = False
     feedback: str = ""
 
 
-class Question(Model):
+@dataclass(frozen=True)
+class Question:
     """A quiz question or knowledge check."""
 
-    id: Id
-    type: Literal["single", "multiple", "true-false"]
-    prompt: Text
+    id: str = rule(**ID)
+    type: Literal["single", "multiple", "true-false"] = rule()
+    prompt: str = rule(nonempty=True)
     options: tuple[Option, ...] = ()
     answer: bool | None = None
     feedback: Feedback = Feedback()
 
-    @model_validator(mode="after")
-    def _check_answers(self) -> Question:
+    def check(self) -> str | None:
+        """The answers fit the question type."""
         if self.type == "true-false":
             if self.options:
-                raise ValueError(
-                    "a true-false question takes 'answer: true' or 'answer: false', not options"
-                )
+                return "a true-false question takes 'answer: true' or 'answer: false', not options"
             if self.answer is None:
-                raise ValueError("a true-false question needs 'answer: true' or 'answer: false'")
-            return self
+                return "a true-false question needs 'answer: true' or 'answer: false'"
+            return None
         if self.answer is not None:
-            raise ValueError(
-                f"'answer' is only for true-false questions; this one is {self.type!r}"
-            )
+            return f"'answer' is only for true-false questions; this one is {self.type!r}"
         if not 2 <= len(self.options) <= MAX_OPTIONS:
-            raise ValueError(f"needs 2 to {MAX_OPTIONS} options; found {len(self.options)}")
+            return f"needs 2 to {MAX_OPTIONS} options; found {len(self.options)}"
         correct = sum(option.correct for option in self.options)
         if correct == 0:
-            raise ValueError(
-                "no option is marked 'correct: true'; a question needs a correct answer"
-            )
+            return "no option is marked 'correct: true'; a question needs a correct answer"
         if self.type == "single" and correct > 1:
-            raise ValueError(
-                f"a single-choice question has exactly one correct option; found {correct}"
-            )
-        return self
+            return f"a single-choice question has exactly one correct option; found {correct}"
+        return None
 
 
-class Reflection(Model):
+@dataclass(frozen=True)
+class Reflection:
     """A pause for reflection, with an optional private answer box."""
 
-    prompt: Text
+    prompt: str = rule(nonempty=True)
     answer: bool = True
 
 
-class CaseStudy(Model):
+def _one_body(text: str, file: str | None) -> str | None:
+    if bool(text.strip()) == bool(file):
+        return "needs either 'text' or 'file' (one of them)"
+    return None
+
+
+@dataclass(frozen=True)
+class CaseStudy:
     """A clinical example or case study."""
 
-    title: Text
+    title: str = rule(nonempty=True)
     text: str = ""
-    file: SourceFile | None = None
+    file: str | None = rule(None, source=True)
 
-    @model_validator(mode="after")
-    def _has_body(self) -> CaseStudy:
-        if bool(self.text.strip()) == bool(self.file):
-            raise ValueError("needs either 'text' or 'file' (one of them)")
-        return self
+    def check(self) -> str | None:
+        """Exactly one of text and file."""
+        return _one_body(self.text, self.file)
 
 
-class Review(Model):
+@dataclass(frozen=True)
+class Review:
     """A 'review and reflect' point."""
 
-    title: Text = "Review and reflect"
+    title: str = rule("Review and reflect", nonempty=True)
     text: str = ""
-    file: SourceFile | None = None
+    file: str | None = rule(None, source=True)
     prompt: str = ""
 
-    @model_validator(mode="after")
-    def _has_body(self) -> Review:
-        if bool(self.text.strip()) == bool(self.file):
-            raise ValueError("needs either 'text' or 'file' (one of them)")
-        return self
+    def check(self) -> str | None:
+        """Exactly one of text and file."""
+        return _one_body(self.text, self.file)
 
 
-def _media_file(value: str) -> str:
-    if not value.lower().endswith(MEDIA_EXTENSIONS):
-        raise ValueError(
-            f"must be an audio or video file ({', '.join(MEDIA_EXTENSIONS)}); found {value!r}"
-        )
-    return value
-
-
-class Media(Model):
+@dataclass(frozen=True)
+class Media:
     """Audio or video with captions and/or a transcript."""
 
-    src: Annotated[SourceFile, AfterValidator(_media_file)]
-    title: Text
-    captions: SourceFile | None = None
-    transcript: SourceFile | None = None
+    src: str = rule(source=True, suffix=MEDIA_EXTENSIONS)
+    title: str = rule(nonempty=True)
+    captions: str | None = rule(None, source=True, suffix=(".vtt",))
+    transcript: str | None = rule(None, source=True, suffix=(".md", ".txt"))
 
     @property
     def kind(self) -> str:
         """'audio' or 'video', from the file extension."""
-        return "video" if self.src.lower().endswith((".mp4", ".webm", ".ogv")) else "audio"
+        return "video" if self.src.lower().endswith(VIDEO_EXTENSIONS) else "audio"
 
-    @model_validator(mode="after")
-    def _accessible(self) -> Media:
+    def check(self) -> str | None:
+        """Every learner can follow it."""
         if not (self.captions or self.transcript):
-            raise ValueError(
-                "needs a 'transcript' or 'captions' file so every learner can follow it"
-            )
-        return self
+            return "needs a 'transcript' or 'captions' file so every learner can follow it"
+        return None
 
 
-class Image(Model):
+@dataclass(frozen=True)
+class Image:
     """An image with its text alternative."""
 
-    src: SourceFile
-    alt: str
+    src: str = rule(source=True)
+    alt: str = rule()
     caption: str = ""
 
 
@@ -212,14 +164,15 @@ BLOCK_KINDS = (
 )  # fmt: skip
 
 
-class Block(Model):
+@dataclass(frozen=True)
+class Block:
     """One block of a page; exactly one key is set."""
 
-    text: Text | None = None
-    file: SourceFile | None = None
+    text: str | None = rule(None, nonempty=True)
+    file: str | None = rule(None, source=True, suffix=(".md",))
     reflection: Reflection | None = None
     case_study: CaseStudy | None = None
-    key_points: Annotated[tuple[Text, ...], Field(min_length=1)] | None = None
+    key_points: tuple[str, ...] | None = rule(None, min_items=1)
     review: Review | None = None
     knowledge_check: Question | None = None
     media: Media | None = None
@@ -228,21 +181,17 @@ class Block(Model):
     quiz: Literal["final"] | None = None
     certificate: Literal[True] | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _one_key(cls, data: Any) -> Any:
+    @staticmethod
+    def precheck(data: Any) -> str | None:
+        """A block is a mapping with exactly one known key."""
         if isinstance(data, str):
-            raise ValueError(
-                f"a block is a one-key mapping such as 'text: ...'; found the text {data!r}"
-            )
+            return f"a block is a one-key mapping such as 'text: ...'; found the text {data!r}"
         if isinstance(data, dict):
             kinds = [key for key in data if key in BLOCK_KINDS]
             if len(kinds) != 1 and len(data) == len(kinds):
                 found = ", ".join(kinds) or "nothing"
-                raise ValueError(
-                    f"a block needs exactly one of: {', '.join(BLOCK_KINDS)}; found {found}"
-                )
-        return data
+                return f"a block needs exactly one of: {', '.join(BLOCK_KINDS)}; found {found}"
+        return None
 
     @property
     def kind(self) -> str:
@@ -255,73 +204,73 @@ class Block(Model):
         return getattr(self, self.kind)
 
 
-class Page(Model):
+@dataclass(frozen=True)
+class Page:
     """A page: a title and its blocks."""
 
-    id: Id | None = None
-    title: Text
-    blocks: Annotated[tuple[Block, ...], Field(min_length=1)]
+    title: str = rule(nonempty=True)
+    blocks: tuple[Block, ...] = rule(min_items=1)
+    id: str | None = rule(None, **ID)
 
 
-class Unit(Model):
+@dataclass(frozen=True)
+class Unit:
     """A unit: a title and its pages."""
 
-    id: Id | None = None
-    title: Text
-    hours: Annotated[float, Field(gt=0, le=1000)] | None = None
-    pages: Annotated[tuple[Page, ...], Field(min_length=1)]
+    title: str = rule(nonempty=True)
+    pages: tuple[Page, ...] = rule(min_items=1)
+    id: str | None = rule(None, **ID)
+    hours: float | None = rule(None, gt=0, le=1000)
 
 
-class Statement(Model):
+@dataclass(frozen=True)
+class Statement:
     """A competence statement of the self-assessment."""
 
-    id: Id | None = None
-    text: Text
+    text: str = rule(nonempty=True)
+    id: str | None = rule(None, **ID)
 
 
-class SelfAssessment(Model):
+@dataclass(frozen=True)
+class SelfAssessment:
     """The competence self-assessment, taken before and after the course."""
 
-    title: Text = "Competence self-assessment"
+    statements: tuple[Statement, ...] = rule(min_items=1, max_items=60)
+    title: str = rule("Competence self-assessment", nonempty=True)
     intro: str = ""
-    scale: Annotated[tuple[Text, ...], Field(min_length=2, max_length=10)] = DEFAULT_SCALE
-    statements: Annotated[tuple[Statement, ...], Field(min_length=1, max_length=60)]
+    scale: tuple[str, ...] = rule(DEFAULT_SCALE, min_items=2, max_items=9)
 
 
-class Quiz(Model):
+@dataclass(frozen=True)
+class Quiz:
     """The scored final quiz."""
 
-    title: Text = "Final quiz"
+    questions: tuple[Question, ...] = rule(min_items=1)
+    title: str = rule("Final quiz", nonempty=True)
     intro: str = ""
     shuffle: bool = False
-    questions: Annotated[tuple[Question, ...], Field(min_length=1)]
 
 
-class Course(Model):
+@dataclass(frozen=True)
+class Course:
     """The whole course."""
 
-    id: Annotated[
-        str,
-        _pattern(
-            COURSE_ID_RE,
-            "lowercase letters, digits and hyphens, starting with a letter, at most 64 characters",
-        ),
-    ]
-    title: Text
-    version: Annotated[
-        str,
-        _pattern(
-            VERSION_RE, 'letters, digits, dots and hyphens, at most 20 characters (quote it: "1.0")'
-        ),
-    ] = "1.0"
-    language: Annotated[str, _pattern(LANG_RE, "a language tag such as 'en-GB'")] = "en-GB"
+    id: str = rule(
+        pattern=(COURSE_ID_RE, ID_RULE.replace("40", "64")),
+    )
+    title: str = rule(nonempty=True)
+    units: tuple[Unit, ...] = rule(min_items=1)
+    version: str = rule(
+        "1.0",
+        pattern=(VERSION_RE, "letters, digits, dots and hyphens, at most 20 characters"),
+    )
+    language: str = rule("en-GB", pattern=(LANG_RE, "a language tag such as 'en-GB'"))
     description: str = ""
     audience: str = ""
-    hours: Annotated[float, Field(gt=0, le=1000)] = 1
-    pass_mark: Annotated[float, Field(ge=0, le=100)] = 80
+    hours: float = rule(1.0, gt=0, le=1000)
+    pass_mark: float = rule(80.0, ge=0, le=100)
     completion: Literal["pages", "quiz", "pages-and-quiz"] | None = None
     certificate: str = ""
-    units: Annotated[tuple[Unit, ...], Field(min_length=1)]
     self_assessment: SelfAssessment | None = None
     quiz: Quiz | None = None
 

@@ -5,32 +5,21 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import MISSING, fields, is_dataclass
+from functools import cache
+from operator import ge, gt, le
+from pathlib import Path
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
-
-from cpd_pack.exceptions import CourseError, Problem
-from cpd_pack.loader import Path_, RawCourse, format_path
+from cpd_pack.exceptions import CourseError
+from cpd_pack.loader import Path_, RawCourse, format_path, resolve_inside
 from cpd_pack.model import Course
 
 _TYPE_NAMES = {
     "str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
     "dict": "a mapping of keys", "list": "a list", "NoneType": "nothing",
 }  # fmt: skip
-_EXPECTED = {
-    "string_type": "text",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "int_type": "a whole number",
-    "model_type": "a mapping of keys",
-    "model_attributes_type": "a mapping of keys",
-    "dict_type": "a mapping of keys",
-    "tuple_type": "a list",
-    "list_type": "a list",
-}
 
 
 def slugify(text: str, prefix: str = "p") -> str:
@@ -42,50 +31,121 @@ def slugify(text: str, prefix: str = "p") -> str:
 
 
 def _found(value: Any) -> str:
-    if isinstance(value, dict | list | tuple):
+    if isinstance(value, dict | list | tuple) or value is None:
         return _TYPE_NAMES.get(type(value).__name__, type(value).__name__)
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _message(error: ErrorDetails, raw: dict[str, Any], known: dict[int, list[str]]) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    if kind == "missing":
-        return "required key is missing"
-    if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
-        parent: Any = raw
-        for part in error["loc"][:-1]:
-            parent = parent[part]
-        choices = known.get(id(parent), [])
-        close = difflib.get_close_matches(key, choices, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(choices)}"
-        return f"unknown key {key!r}; {hint}"
-    if kind == "value_error":
-        return str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
-    if kind == "literal_error":
-        return f"expected {error['ctx']['expected']}; found {_found(value)}"
-    if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}; found {_found(value)}"
-    bounds = {
-        "less_than_equal": ("at most", "le"),
-        "greater_than_equal": ("at least", "ge"),
-        "greater_than": ("more than", "gt"),
-        "less_than": ("less than", "lt"),
-    }
-    if kind in bounds:
-        word, key = bounds[kind]
-        bound = error["ctx"][key]
-        bound = int(bound) if isinstance(bound, float) and bound.is_integer() else bound
-        return f"must be {word} {bound}; found {_found(value)}"
-    if kind in ("too_short", "too_long"):
-        ctx = error.get("ctx", {})
-        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
-        word = "at least" if kind == "too_short" else "at most"
-        return f"expected {word} {bound} item{'s' if bound != 1 else ''}; found {ctx.get('actual_length')}"
-    msg = error["msg"][0].lower() + error["msg"][1:]
-    return f"{msg}; found {_found(value)}"
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class _Converter:
+    """Turns YAML data into model instances by their type hints, collecting every problem."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[tuple[Path_, str]] = []
+
+    def fail(self, path: Path_, message: str) -> object:
+        self.problems.append((path, message))
+        return _INVALID
+
+    def convert(self, hint: Any, value: Any, path: Path_) -> Any:
+        origin, args = get_origin(hint), get_args(hint)
+        if origin in (UnionType, Union):
+            if value is None:
+                return None
+            return self.convert(next(a for a in args if a is not type(None)), value, path)
+        if origin is Literal:
+            if any(value == a and type(value) is type(a) for a in args):
+                return value
+            choices = [repr(a).replace("True", "true") for a in args]
+            expected = (
+                ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+            )
+            return self.fail(path, f"expected {expected}; found {_found(value)}")
+        if origin is tuple:
+            if not isinstance(value, list):
+                return self.fail(path, f"expected a list; found {_found(value)}")
+            items = [self.convert(args[0], item, (*path, i)) for i, item in enumerate(value)]
+            return _INVALID if _INVALID in items else tuple(items)
+        if is_dataclass(hint):
+            return self.instance(hint, value, path)
+        checks = {str: (str,), bool: (bool,), float: (int, float)}[hint]
+        if not isinstance(value, checks) or (hint is float and isinstance(value, bool)):
+            return self.fail(path, f"expected {_EXPECTED[hint]}; found {_found(value)}")
+        return float(value) if hint is float else value
+
+    def instance(self, cls: type, data: Any, path: Path_) -> Any:
+        precheck = getattr(cls, "precheck", None)
+        message = precheck(data) if precheck else None
+        if message:
+            return self.fail(path, message)
+        if not isinstance(data, dict):
+            return self.fail(path, f"expected a mapping of keys; found {_found(data)}")
+        fields_ = {f.name: f for f in fields(cls)}
+        before = len(self.problems)
+        for key in data:
+            if key not in fields_:
+                close = difflib.get_close_matches(str(key), list(fields_), n=1)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"expected one of: {', '.join(fields_)}"
+                )
+                self.fail((*path, key), f"unknown key {key!r}; {hint}")
+        values = {}
+        for name, spec in fields_.items():
+            if name not in data:
+                if spec.default is MISSING and spec.default_factory is MISSING:
+                    self.fail((*path, name), "required key is missing")
+                continue
+            value = self.convert(_hints(cls)[name], data[name], (*path, name))
+            if value is not _INVALID and value is not None:
+                self.apply_rules(spec.metadata, value, (*path, name))
+            values[name] = value
+        if len(self.problems) > before:
+            return _INVALID
+        result = cls(**values)
+        message = result.check() if hasattr(result, "check") else None
+        return self.fail(path, message) if message else result
+
+    def apply_rules(self, rules: Any, value: Any, path: Path_) -> None:
+        if rules.get("nonempty") and not value.strip():
+            self.fail(path, "must not be empty")
+        if "pattern" in rules and not rules["pattern"][0].fullmatch(value):
+            self.fail(path, f"must be {rules['pattern'][1]}; found {value!r}")
+        for key, word, ok in (
+            ("ge", "at least", ge),
+            ("gt", "more than", gt),
+            ("le", "at most", le),
+        ):
+            if key in rules and not ok(value, rules[key]):
+                self.fail(path, f"must be {word} {_number(rules[key])}; found {_number(value)}")
+        if "min_items" in rules and len(value) < rules["min_items"]:
+            count = rules["min_items"]
+            self.fail(
+                path, f"expected at least {count} item{'s' * (count != 1)}; found {len(value)}"
+            )
+        if "max_items" in rules and len(value) > rules["max_items"]:
+            self.fail(path, f"expected at most {rules['max_items']} items; found {len(value)}")
+        if "suffix" in rules and not value.lower().endswith(rules["suffix"]):
+            self.fail(path, f"must end with {', '.join(rules['suffix'])}; found {value!r}")
+        if rules.get("source"):
+            found = resolve_inside(self.root, value)
+            if isinstance(found, str):
+                self.fail(path, found)
+
+
+_INVALID = object()
+_EXPECTED = {str: "text", bool: "true or false", float: "a number"}
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
 
 
 def _check_ids(course: Course) -> Iterator[tuple[Path_, str]]:
@@ -164,34 +224,16 @@ def page_key(page: Any) -> str:
 
 def validate_course(raw: RawCourse) -> Course:
     """Validate raw data into a :class:`Course`; raise :class:`CourseError` listing every problem."""
-    context: dict[str, Any] = {"root": raw.root}
-    try:
-        course = Course.model_validate(raw.data, context=context)
-    except ValidationError as exc:
-        known = context.get("known", {})
-        errors = [err for err in exc.errors(include_url=False) if _reportable(err, exc, raw)]
-        problems = [
-            raw.locations.problem(tuple(err["loc"]), _message(err, raw.data, known))
-            for err in errors
-        ]
-        raise CourseError(_unique([*raw.problems, *problems])) from None
-    found = [*_check_ids(course), *_check_placement(course)]
+    converter = _Converter(raw.root)
+    course = converter.instance(Course, raw.data, ())
+    found = [
+        (path, message)
+        for path, message in converter.problems
+        if not any(path[: len(broken)] == broken for broken in raw.broken)
+    ]
+    if course is not _INVALID:
+        found += [*_check_ids(course), *_check_placement(course)]
     if found or raw.problems:
         problems = [raw.locations.problem(path, message) for path, message in found]
-        raise CourseError([*raw.problems, *problems])
-    return course
-
-
-def _reportable(error: ErrorDetails, exc: ValidationError, raw: RawCourse) -> bool:
-    """Drop errors that only repeat another: under a broken unit file, or a list shortened by bad items."""
-    loc = tuple(error["loc"])
-    if any(loc[: len(broken)] == broken for broken in raw.broken):
-        return False
-    if error["type"] == "too_short":
-        others = (tuple(e["loc"]) for e in exc.errors(include_url=False) if e is not error)
-        return not any(len(o) > len(loc) and o[: len(loc)] == loc for o in others)
-    return True
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
+        raise CourseError(list(dict.fromkeys([*raw.problems, *problems])))
+    return course  # type: ignore[no-any-return]
