@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import IO, Any
 
 import click
 
@@ -39,6 +40,10 @@ class CourseError(CpdPackError):
         lines = [str(p) for p in self.problems]
         lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.")
         super().__init__("\n".join(lines))
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print one problem a line, each starting with its file:line:column (no 'Error:')."""
+        click.echo(self.format_message(), file=file, err=True)
 
 
 class BuildError(CpdPackError):

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cpd_pack import __version__
+from cpd_pack.cli import cli
+
+COURSES = Path(__file__).parent / "fixtures" / "courses"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"cpd-pack, version {__version__}\n")
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"]])
+def test_every_command_has_help_with_examples(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output and "cpd-pack " in result.output
+
+
+def test_validate_a_good_course(runner: CliRunner, mini_dir: Path) -> None:
+    result = runner.invoke(cli, ["validate", str(mini_dir)])
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{mini_dir / 'course.yaml'}: OK: 2 units, 5 pages, 3 quiz questions\n"
+    )
+
+
+def test_validate_reports_every_problem_and_exits_1(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["validate", str(COURSES / "bad-quiz")])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"{(COURSES / 'bad-quiz').as_posix()}/course.yaml:11:7: quiz.questions[0]: no option is "
+        "marked 'correct: true'; a question needs a correct answer"
+    )
+    assert lines[-1] == "3 problems found; nothing was written."
+
+
+@pytest.mark.parametrize("name", ["bad-keys", "bad-quiz", "bad-files", "bad-yaml", "bad-ids"])
+def test_build_of_a_broken_course_writes_nothing(
+    runner: CliRunner, tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "dist"
+    result = runner.invoke(cli, ["build", str(COURSES / name), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "nothing was written." in result.stderr
+    assert not out.exists()
+
+
+def test_usage_errors_exit_2(runner: CliRunner, mini_dir: Path) -> None:
+    assert runner.invoke(cli, ["build"]).exit_code == 2
+    assert runner.invoke(cli, ["build", str(mini_dir), "--format", "pdf"]).exit_code == 2
+    assert runner.invoke(cli, ["validate", "no/such/folder"]).exit_code == 2
+
+
+def test_build_writes_one_zip_per_format(runner: CliRunner, mini_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["build", str(mini_dir), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["mini-course-1.0-scorm12.zip", "mini-course-1.0-scorm2004.zip"]
+    assert result.output.splitlines() == [
+        str(tmp_path / "mini-course-1.0-scorm2004.zip"),
+        str(tmp_path / "mini-course-1.0-scorm12.zip"),
+    ]
+    with zipfile.ZipFile(tmp_path / names[0]) as archive:
+        assert "imsmanifest.xml" in archive.namelist()
+
+
+def test_build_one_format(runner: CliRunner, mini_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["build", str(mini_dir), "-f", "scorm12", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["mini-course-1.0-scorm12.zip"]
