@@ -1,0 +1,139 @@
+/*
+ * Test LMS for cpd-pack's browser tests.
+ *
+ * Hosts scorm-again as window.API (SCORM 1.2) or window.API_1484_11 (SCORM 2004) and
+ * launches the SCO in an iframe, as Moodle does. Every API call made by the SCO is logged:
+ *   window.lmsLog         [{seq, t, method, generic, args, result, error?, diagnostic?}]
+ *   window.lmsErrors      calls whose error code afterwards is not "0" ...
+ *   window.lmsUnsetReads  ... except 2004 GetValue -> 403 (element has no value yet)
+ *   window.lmsCounts      {Initialize, Terminate, Commit}
+ *   window.lmsMessages    scorm-again log messages [{level, message}]
+ *   window.lmsFinal       after Terminate: {commit: renderCommitCMI(true),
+ *                         flat: getFlattenedCMI() + flattened commit (adds total_time)}
+ *   window.lmsApi         the unwrapped scorm-again object (for reading the CMI)
+ * Start with startLMS({version, initial, launch, settings}) or a JSON config in the URL hash.
+ */
+"use strict";
+
+(function () {
+  const METHODS = {
+    "1.2": {
+      Initialize: "LMSInitialize", Terminate: "LMSFinish", GetValue: "LMSGetValue",
+      SetValue: "LMSSetValue", Commit: "LMSCommit", GetLastError: "LMSGetLastError",
+      GetErrorString: "LMSGetErrorString", GetDiagnostic: "LMSGetDiagnostic",
+    },
+    "2004": {
+      Initialize: "Initialize", Terminate: "Terminate", GetValue: "GetValue",
+      SetValue: "SetValue", Commit: "Commit", GetLastError: "GetLastError",
+      GetErrorString: "GetErrorString", GetDiagnostic: "GetDiagnostic",
+    },
+  };
+  const ERROR_QUERIES = new Set(["GetLastError", "GetErrorString", "GetDiagnostic"]);
+
+  window.lmsLog = [];
+  window.lmsErrors = [];
+  window.lmsUnsetReads = [];
+  window.lmsMessages = [];
+  window.lmsCounts = { Initialize: 0, Terminate: 0, Commit: 0 };
+  window.lmsFinal = null;
+  window.lmsApi = null;
+  window.lmsConfig = null;
+
+  function flatten(obj, prefix, out) {
+    for (const [key, value] of Object.entries(obj)) {
+      const path = prefix ? prefix + "." + key : key;
+      if (value !== null && typeof value === "object") flatten(value, path, out);
+      else out[path] = value;
+    }
+    return out;
+  }
+
+  /* What the LMS would store: the terminate commit (with total_time), nested and flattened. */
+  function snapshot(api) {
+    const commit = JSON.parse(JSON.stringify(api.renderCommitCMI(true)));
+    const flat = JSON.parse(JSON.stringify(api.getFlattenedCMI()));
+    return { commit, flat: Object.assign(flat, flatten(commit, "", {})) };
+  }
+
+  /* Replace each API method by a logging wrapper (own property on the instance). */
+  function instrument(api, version) {
+    const names = METHODS[version];
+    const original = {};
+    for (const [generic, name] of Object.entries(names)) {
+      original[generic] = api[name].bind(api);
+    }
+    for (const [generic, name] of Object.entries(names)) {
+      api[name] = function (...args) {
+        const result = original[generic](...args);
+        const entry = {
+          seq: window.lmsLog.length, t: performance.now(), method: name, generic,
+          args: args.map((a) => (a === undefined ? null : a)), result,
+        };
+        if (!ERROR_QUERIES.has(generic)) {
+          entry.error = String(original.GetLastError());
+          if (entry.error !== "0") {
+            entry.diagnostic = String(original.GetDiagnostic(""));
+            const unsetRead = version === "2004" && generic === "GetValue" && entry.error === "403";
+            (unsetRead ? window.lmsUnsetReads : window.lmsErrors).push({
+              seq: entry.seq, method: name, element: args.length ? args[0] : null,
+              args: entry.args, error: entry.error, diagnostic: entry.diagnostic,
+            });
+          }
+        }
+        if (generic in window.lmsCounts) window.lmsCounts[generic] += 1;
+        if (generic === "Terminate" && result === "true" && window.lmsFinal === null) {
+          try {
+            window.lmsFinal = snapshot(api);
+          } catch (e) {
+            window.lmsFinal = { error: String(e) };
+          }
+        }
+        window.lmsLog.push(entry);
+        return result;
+      };
+    }
+  }
+
+  /**
+   * Create the API, load the initial CMI (flattened, before Initialize) and launch the SCO.
+   * cfg: {version: "1.2"|"2004", initial: {...}, launch: "pkg/index.html", settings: {...}}
+   */
+  window.startLMS = function (cfg) {
+    if (window.lmsApi) throw new Error("startLMS called twice");
+    const version = String(cfg.version);
+    if (!(version in METHODS)) throw new Error("unknown SCORM version " + version);
+    window.lmsConfig = cfg;
+    const settings = Object.assign(
+      {
+        lmsCommitUrl: false,
+        autocommit: false,
+        logLevel: 3,
+        onLogMessage: (level, message) => window.lmsMessages.push({ level, message: String(message) }),
+      },
+      cfg.settings || {},
+    );
+    const api = version === "1.2" ? new window.Scorm12API(settings) : new window.Scorm2004API(settings);
+    if (cfg.initial && Object.keys(cfg.initial).length) api.loadFromFlattenedJSON(cfg.initial);
+    window.lmsApi = api;
+    instrument(api, version);
+    window[version === "1.2" ? "API" : "API_1484_11"] = api;
+
+    const frame = document.createElement("iframe");
+    frame.id = "sco";
+    frame.name = "sco";
+    frame.title = "Course content";
+    frame.src = cfg.launch;
+    document.getElementById("player").appendChild(frame);
+    return true;
+  };
+
+  /* Simulate the learner leaving the SCO (Moodle: closing the player / next activity). */
+  window.unloadSCO = function () {
+    const frame = document.getElementById("sco");
+    if (frame) frame.src = "about:blank";
+  };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (location.hash.length > 1) window.startLMS(JSON.parse(decodeURIComponent(location.hash.slice(1))));
+  });
+})();
