@@ -61,3 +61,13 @@ def test_course_file_must_be_a_mapping(tmp_path: Path) -> None:
 def test_format_path() -> None:
     assert format_path(("units", 1, "pages", 0, "title")) == "units[1].pages[0].title"
     assert format_path(()) == ""
+
+
+def test_unquoted_colon_gets_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "course.yaml").write_text("id: a\ntitle: Endings: a guide\n")
+    with pytest.raises(CourseError) as info:
+        load_course(tmp_path)
+    assert info.value.message.splitlines()[0] == (
+        f"{tmp_path.as_posix()}/course.yaml:2:15: invalid YAML: mapping values are not allowed "
+        "here (a value that contains ': ' must be put in quotes, or written as a '|' block)"
+    )

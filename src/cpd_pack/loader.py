@@ -13,6 +13,11 @@ from cpd_pack.exceptions import CourseError, Problem
 COURSE_FILE = "course.yaml"
 
 Path_ = tuple[str | int, ...]
+YAML_HINTS = {
+    "mapping values are not allowed here": (
+        " (a value that contains ': ' must be put in quotes, or written as a '|' block)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,8 @@ def _read_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.append(Problem(display, line, col, "", f"invalid YAML: {exc.problem}"))
+        hint = YAML_HINTS.get(str(exc.problem), "")
+        problems.append(Problem(display, line, col, "", f"invalid YAML: {exc.problem}{hint}"))
         return None
     finally:
         loader.dispose()
