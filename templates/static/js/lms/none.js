@@ -1,0 +1,14 @@
+/* cpd-pack LMS adapter: no LMS. The course works; nothing is recorded. Sets window.CPD_LMS. */
+(function () {
+  "use strict";
+  function nothing() { return false; }
+  window.CPD_LMS = {
+    format: "none",
+    limits: { suspend: 64000, location: 1000 },
+    start: function () {
+      return { connected: false, entry: "", location: "", suspendData: "", learnerName: "", passMark: null,
+        status: { completion: "unknown", success: "unknown", scoreRaw: null } };
+    },
+    save: nothing, recordAnswer: nothing, setResult: nothing, commit: nothing, finish: nothing
+  };
+})();

@@ -1,0 +1,146 @@
+/* cpd-pack LMS adapter: SCORM 1.2 (see standards.md §3.1, §3.3, §11). Sets window.CPD_LMS.
+ * Interface (same in every adapter): start, save, recordAnswer, setResult, commit, finish. */
+(function () {
+  "use strict";
+  var C = {
+    format: "scorm12",
+    apiName: "API",
+    maxHops: 7, // ADL 1.2 discovery algorithm (§3.1)
+    fn: { init: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
+      commit: "LMSCommit", error: "LMSGetLastError" },
+    el: { status: "cmi.core.lesson_status", entry: "cmi.core.entry", location: "cmi.core.lesson_location",
+      suspend: "cmi.suspend_data", name: "cmi.core.student_name", mastery: "cmi.student_data.mastery_score",
+      raw: "cmi.core.score.raw", min: "cmi.core.score.min", max: "cmi.core.score.max",
+      exit: "cmi.core.exit", session: "cmi.core.session_time", count: "cmi.interactions._count",
+      ix: "cmi.interactions." },
+    // 1.2 has one status; rank decides what may overwrite what (never downgrade).
+    rank: { "": 0, "not attempted": 0, browsed: 1, incomplete: 1, failed: 2, completed: 3, passed: 4 },
+    type: { single: "choice", multiple: "choice", "true-false": "true-false" },
+    tf: { "true": "t", "false": "f" }, // 1.2 true-false response vocabulary
+    result: { correct: "correct", wrong: "wrong" }, // 1.2 says "wrong", not "incorrect" (pitfall 8)
+    exit: "suspend",
+    limits: { suspend: 4096, location: 255 }, // §3.3 CMIString4096 / CMIString256
+    errors: { NONE: "0", GENERAL: "101", ARGUMENT: "201", NOT_INITIALIZED: "301", NOT_IMPLEMENTED: "401",
+      READ_ONLY: "403", WRITE_ONLY: "404", TYPE_MISMATCH: "405" }
+  };
+
+  function findIn(win, max) {
+    var hops = 0;
+    try {
+      while (win) {
+        if (win[C.apiName]) return win[C.apiName];
+        if (!win.parent || win.parent === win || ++hops > max) return null;
+        win = win.parent;
+      }
+    } catch (e) { /* cross-origin frame: SecurityError ends this chain (pitfall 19) */ }
+    return null;
+  }
+  function discover() {
+    var api = findIn(window, C.maxHops);
+    try { if (!api && window.opener) api = findIn(window.opener, C.maxHops); } catch (e) { /* closed */ }
+    return api;
+  }
+
+  var api = null, live = false, ended = false, started = 0, held = "";
+
+  function call(name, args) { // every API function takes and returns strings (§3.2)
+    if (!live) return "";
+    try { return String(api[C.fn[name]].apply(api, args)); } catch (e) { return ""; }
+  }
+  function get(el) { return call("get", [el]); }
+  function set(el, value) { return call("set", [el, String(value)]) === "true"; }
+  function pad(n, w) { n = String(n); while (n.length < w) n = "0" + n; return n; }
+  /* CMITimespan HHHH:MM:SS.SS, always two-digit hundredths (Moodle misreads one digit, §11.6). */
+  function timespan(seconds) {
+    var cs = Math.max(0, Math.round(seconds * 100));
+    var h = Math.min(9999, Math.floor(cs / 360000));
+    var m = Math.floor(cs / 6000) % 60, s = Math.floor(cs / 100) % 60;
+    return pad(h, 4) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(cs % 100, 2);
+  }
+  function clock(d) { // CMITime HH:MM:SS (time of day)
+    return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
+  }
+  function decimal(x) { return String(Math.round(x * 100) / 100); }
+  /* "Last, First" -> "First Last" */
+  function displayName(name) {
+    var parts = name.split(",");
+    return parts.length === 2 ? (parts[1].trim() + " " + parts[0].trim()).trim() : name.trim();
+  }
+
+  function offline() {
+    return { connected: false, entry: "", location: "", suspendData: "", learnerName: "", passMark: null,
+      status: { completion: "unknown", success: "unknown", scoreRaw: null } };
+  }
+
+  window.CPD_LMS = {
+    format: C.format,
+    limits: C.limits,
+    start: function () {
+      api = discover();
+      started = Date.now();
+      try { live = !!api && String(api[C.fn.init]("")) === "true"; } catch (e) { live = false; }
+      if (!live) return offline();
+      held = get(C.el.status);
+      var mastery = parseFloat(get(C.el.mastery)), raw = parseFloat(get(C.el.raw));
+      var info = {
+        connected: true,
+        entry: get(C.el.entry) || "",
+        location: get(C.el.location),
+        suspendData: get(C.el.suspend),
+        learnerName: displayName(get(C.el.name)),
+        passMark: isNaN(mastery) ? null : mastery,
+        status: {
+          completion: held === "passed" || held === "completed" ? "completed" : "incomplete",
+          success: held === "passed" ? "passed" : held === "failed" ? "failed" : "unknown",
+          scoreRaw: isNaN(raw) ? null : raw
+        }
+      };
+      // Moodle turns a status still "not attempted" into "completed" at LMSFinish (§11.4).
+      if (!C.rank[held]) { set(C.el.status, "incomplete"); held = "incomplete"; }
+      set(C.el.exit, C.exit); // the learner may always come back (§0.6)
+      return info;
+    },
+    save: function (s) {
+      if (s.location !== undefined) set(C.el.location, s.location);
+      if (s.suspendData !== undefined) set(C.el.suspend, s.suspendData);
+      return live;
+    },
+    recordAnswer: function (a) {
+      var n = parseInt(get(C.el.count), 10) || 0, p = C.el.ix + n + ".";
+      var map = function (ids) {
+        return ids.map(function (id) { return a.type === "true-false" ? C.tf[id] : id; }).join(",");
+      };
+      set(p + "id", a.id);
+      set(p + "type", C.type[a.type]);
+      set(p + "correct_responses.0.pattern", map(a.correctIds));
+      set(p + "student_response", map(a.responseIds));
+      set(p + "result", a.correct ? C.result.correct : C.result.wrong);
+      set(p + "weighting", "1");
+      set(p + "latency", timespan(a.latencySeconds));
+      set(p + "time", clock(new Date()));
+    },
+    /* r = {completed, passed: true|false|null, scorePercent: number|null}; 1.2 has one status:
+       passed only when the completion rule holds, failed on a failed quiz, else incomplete. */
+    setResult: function (r) {
+      if (r.scorePercent !== null && r.scorePercent !== undefined) {
+        set(C.el.min, "0");
+        set(C.el.max, "100");
+        set(C.el.raw, decimal(r.scorePercent));
+      }
+      var status = r.passed === false ? "failed"
+        : r.completed ? (r.passed ? "passed" : "completed") : "incomplete";
+      if (C.rank[status] >= (C.rank[held] || 0) && status !== held) {
+        if (set(C.el.status, status)) held = status;
+      }
+    },
+    commit: function () { return call("commit", [""]) === "true"; },
+    finish: function () {
+      if (!live || ended) return;
+      ended = true;
+      set(C.el.exit, C.exit);
+      set(C.el.session, timespan((Date.now() - started) / 1000));
+      call("finish", [""]);
+      live = false;
+    }
+  };
+})();

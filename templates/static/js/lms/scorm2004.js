@@ -1,0 +1,146 @@
+/* cpd-pack LMS adapter: SCORM 2004 4th Edition (see standards.md §0.4, §3.1, §3.2, §4, §11).
+ * Sets window.CPD_LMS. Interface (same in every adapter): start, save, recordAnswer, setResult,
+ * commit, finish. */
+(function () {
+  "use strict";
+  var C = {
+    format: "scorm2004",
+    apiName: "API_1484_11",
+    maxHops: 500, // IEEE/ADL discovery limit (§3.1)
+    fn: { init: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue", commit: "Commit",
+      error: "GetLastError" },
+    el: { completion: "cmi.completion_status", success: "cmi.success_status", entry: "cmi.entry",
+      location: "cmi.location", suspend: "cmi.suspend_data", name: "cmi.learner_name",
+      passing: "cmi.scaled_passing_score", raw: "cmi.score.raw", min: "cmi.score.min",
+      max: "cmi.score.max", scaled: "cmi.score.scaled", progress: "cmi.progress_measure",
+      exit: "cmi.exit", session: "cmi.session_time", count: "cmi.interactions._count",
+      ix: "cmi.interactions." },
+    type: { single: "choice", multiple: "choice", "true-false": "true-false" },
+    result: { correct: "correct", wrong: "incorrect" }, // 2004 says "incorrect" (pitfall 8)
+    delimiter: "[,]",
+    idPrefix: "urn:cpd-pack:", // CMILongIdentifier urn:<NID 1-31 [A-Za-z0-9-]>:<NSS> (§4)
+    exit: "suspend",
+    limits: { suspend: 64000, location: 1000 }, // §3.2 SPMs
+    errors: { NONE: "0", GENERAL: "101", ALREADY_INITIALIZED: "103", TERMINATED: "104",
+      NOT_INITIALIZED: "122", UNDEFINED: "401", NOT_SET: "403", READ_ONLY: "404", WRITE_ONLY: "405",
+      TYPE_MISMATCH: "406", OUT_OF_RANGE: "407", DEPENDENCY: "408" }
+  };
+
+  function findIn(win, max) {
+    var hops = 0;
+    try {
+      while (win) {
+        if (win[C.apiName]) return win[C.apiName];
+        if (!win.parent || win.parent === win || ++hops > max) return null;
+        win = win.parent;
+      }
+    } catch (e) { /* cross-origin frame: SecurityError ends this chain (pitfall 19) */ }
+    return null;
+  }
+  function discover() {
+    var api = findIn(window, C.maxHops);
+    try { if (!api && window.opener) api = findIn(window.opener, C.maxHops); } catch (e) { /* closed */ }
+    return api;
+  }
+
+  var api = null, live = false, ended = false, started = 0, courseId = "";
+
+  function call(name, args) { // every API function takes and returns strings (§3.2)
+    if (!live) return "";
+    try { return String(api[C.fn[name]].apply(api, args)); } catch (e) { return ""; }
+  }
+  function get(el) { return call("get", [el]); } // unset elements give "" (error 403)
+  function set(el, value) { return call("set", [el, String(value)]) === "true"; }
+  function pad(n, w) { n = String(n); while (n.length < w) n = "0" + n; return n; }
+  function fixed(x, places) { // decimal without exponent or trailing zeros
+    var s = (Math.round(x * Math.pow(10, places)) / Math.pow(10, places)).toFixed(places);
+    return s.indexOf(".") < 0 ? s : s.replace(/0+$/, "").replace(/\.$/, "");
+  }
+  /* timeinterval PT#H#M#.##S, at most two decimals (§0.4, pitfall 10) */
+  function duration(seconds) {
+    var cs = Math.max(0, Math.round(seconds * 100));
+    return "PT" + Math.floor(cs / 360000) + "H" + (Math.floor(cs / 6000) % 60) + "M" +
+      fixed((cs % 6000) / 100, 2) + "S";
+  }
+  /* time(second,10,2): YYYY-MM-DDThh:mm:ss.ssZ; never the 3 digits of toISOString() (§0.4) */
+  function timestamp(d) { return d.toISOString().slice(0, 22) + "Z"; }
+  function displayName(name) { // Moodle sends "Last, First"
+    var parts = name.split(",");
+    return parts.length === 2 ? (parts[1].trim() + " " + parts[0].trim()).trim() : name.trim();
+  }
+  function offline() {
+    return { connected: false, entry: "", location: "", suspendData: "", learnerName: "", passMark: null,
+      status: { completion: "unknown", success: "unknown", scoreRaw: null } };
+  }
+
+  window.CPD_LMS = {
+    format: C.format,
+    limits: C.limits,
+    start: function (opts) {
+      courseId = (opts && opts.courseId) || "course";
+      api = discover();
+      started = Date.now();
+      try { live = !!api && String(api[C.fn.init]("")) === "true"; } catch (e) { live = false; }
+      if (!live) return offline();
+      var completion = get(C.el.completion), success = get(C.el.success);
+      var passing = parseFloat(get(C.el.passing)), raw = parseFloat(get(C.el.raw));
+      var info = {
+        connected: true,
+        entry: get(C.el.entry) || "",
+        location: get(C.el.location),
+        suspendData: get(C.el.suspend),
+        learnerName: displayName(get(C.el.name)),
+        // scaled_passing_score is 0..1; empty or 403 -> the course's own pass mark (§1.3)
+        passMark: isNaN(passing) ? null : Math.round(passing * 10000) / 100,
+        status: {
+          completion: completion === "completed" ? "completed" : "incomplete",
+          success: success === "passed" || success === "failed" ? success : "unknown",
+          scoreRaw: isNaN(raw) ? null : raw
+        }
+      };
+      if (completion !== "completed" && completion !== "incomplete") set(C.el.completion, "incomplete");
+      set(C.el.exit, C.exit); // Moodle restores state only after exit=suspend (§0.6)
+      return info;
+    },
+    save: function (s) {
+      if (s.location !== undefined) set(C.el.location, s.location);
+      if (s.suspendData !== undefined) set(C.el.suspend, s.suspendData);
+      if (typeof s.progress === "number") set(C.el.progress, fixed(Math.min(1, Math.max(0, s.progress)), 4));
+      return live;
+    },
+    recordAnswer: function (a) {
+      var n = parseInt(get(C.el.count), 10) || 0, p = C.el.ix + n + ".";
+      // dependency order: id first, then type, then responses (§3.2; 408 otherwise)
+      set(p + "id", C.idPrefix + courseId + ":" + a.id);
+      set(p + "type", C.type[a.type]);
+      set(p + "correct_responses.0.pattern", a.correctIds.join(C.delimiter));
+      set(p + "learner_response", a.responseIds.join(C.delimiter));
+      set(p + "result", a.correct ? C.result.correct : C.result.wrong);
+      set(p + "weighting", "1");
+      set(p + "latency", duration(a.latencySeconds));
+      set(p + "timestamp", timestamp(new Date()));
+      if (a.description) set(p + "description", a.description.slice(0, 250));
+    },
+    /* r = {completed, passed: true|false|null, scorePercent: number|null}. Moodle grades only
+       score.raw (§0.2) and never derives success_status itself (§0.3). */
+    setResult: function (r) {
+      if (r.scorePercent !== null && r.scorePercent !== undefined) {
+        set(C.el.scaled, fixed(r.scorePercent / 100, 4));
+        set(C.el.raw, fixed(r.scorePercent, 2));
+        set(C.el.min, "0");
+        set(C.el.max, "100");
+      }
+      if (r.passed === true || r.passed === false) set(C.el.success, r.passed ? "passed" : "failed");
+      set(C.el.completion, r.completed ? "completed" : "incomplete");
+    },
+    commit: function () { return call("commit", [""]) === "true"; },
+    finish: function () {
+      if (!live || ended) return;
+      ended = true;
+      set(C.el.exit, C.exit);
+      set(C.el.session, duration((Date.now() - started) / 1000));
+      call("finish", [""]);
+      live = false;
+    }
+  };
+})();

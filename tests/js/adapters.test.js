@@ -1,0 +1,120 @@
+// Unit tests of the LMS adapters against a fake API that records every call: node --test tests/js
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const LMS_DIR = path.join(__dirname, "..", "..", "templates", "static", "js", "lms");
+
+function fakeApi(names, initial) {
+  const calls = [];
+  const data = Object.assign({}, initial);
+  const api = {};
+  api[names.init] = () => { calls.push([names.init]); return "true"; };
+  api[names.get] = (el) => { calls.push([names.get, el]); return el in data ? data[el] : ""; };
+  api[names.set] = (el, v) => { calls.push([names.set, el, v]); data[el] = v; return "true"; };
+  api[names.commit] = () => { calls.push([names.commit]); return "true"; };
+  api[names.finish] = () => { calls.push([names.finish]); return "true"; };
+  api.GetLastError = api.LMSGetLastError = () => "0";
+  return { api, calls, data };
+}
+
+function load(file, apiName, api) {
+  const win = {};
+  if (api) win[apiName] = api;
+  win.parent = win;
+  win.window = win;
+  vm.runInNewContext(fs.readFileSync(path.join(LMS_DIR, file), "utf8"), win);
+  return win.CPD_LMS;
+}
+
+const N12 = { init: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue", commit: "LMSCommit", finish: "LMSFinish" };
+const N04 = { init: "Initialize", get: "GetValue", set: "SetValue", commit: "Commit", finish: "Terminate" };
+const sets = (calls) => calls.filter((c) => c[0].indexOf("SetValue") >= 0).map((c) => [c[1], c[2]]);
+
+test("scorm2004: start, interaction order and formats", () => {
+  const f = fakeApi(N04, { "cmi.scaled_passing_score": "0.75", "cmi.learner_name": "Doe, Jane",
+    "cmi.completion_status": "unknown" });
+  const lms = load("scorm2004.js", "API_1484_11", f.api);
+  const info = lms.start({ courseId: "c1" });
+  assert.strictEqual(info.connected, true);
+  assert.strictEqual(info.passMark, 75);
+  assert.strictEqual(info.learnerName, "Jane Doe");
+  assert.deepStrictEqual(sets(f.calls), [["cmi.completion_status", "incomplete"], ["cmi.exit", "suspend"]]);
+  f.calls.length = 0;
+  lms.recordAnswer({ id: "q1", type: "multiple", responseIds: ["a", "c"], correctIds: ["a", "b"],
+    correct: false, latencySeconds: 65.456, description: "Which?" });
+  const s = sets(f.calls);
+  assert.deepStrictEqual(s.map((x) => x[0].replace("cmi.interactions.0.", "")),
+    ["id", "type", "correct_responses.0.pattern", "learner_response", "result", "weighting", "latency",
+      "timestamp", "description"]);
+  assert.strictEqual(s[0][1], "urn:cpd-pack:c1:q1");
+  assert.strictEqual(s[2][1], "a[,]b");
+  assert.strictEqual(s[3][1], "a[,]c");
+  assert.strictEqual(s[4][1], "incorrect");
+  assert.strictEqual(s[6][1], "PT0H1M5.46S");
+  assert.match(s[7][1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\dZ$/);
+  f.calls.length = 0;
+  lms.setResult({ completed: true, passed: true, scorePercent: 200 / 3 });
+  assert.deepStrictEqual(sets(f.calls), [["cmi.score.scaled", "0.6667"], ["cmi.score.raw", "66.67"],
+    ["cmi.score.min", "0"], ["cmi.score.max", "100"], ["cmi.success_status", "passed"],
+    ["cmi.completion_status", "completed"]]);
+  f.calls.length = 0;
+  lms.finish({ suspend: true });
+  lms.finish({ suspend: true });
+  assert.strictEqual(f.calls.filter((c) => c[0] === "Terminate").length, 1);
+  assert.match(f.data["cmi.session_time"], /^PT\d+H\d+M\d+(\.\d{1,2})?S$/);
+  assert.strictEqual(f.data["cmi.exit"], "suspend");
+});
+
+test("scorm12: vocabulary, time formats and no downgrade", () => {
+  const f = fakeApi(N12, { "cmi.core.lesson_status": "passed", "cmi.student_data.mastery_score": "",
+    "cmi.core.student_name": "Doe, Jane", "cmi.interactions._count": "2" });
+  const lms = load("scorm12.js", "API", f.api);
+  const info = lms.start({ courseId: "c1" });
+  assert.strictEqual(info.passMark, null);
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(info.status)), { completion: "completed", success: "passed", scoreRaw: null });
+  f.calls.length = 0;
+  lms.recordAnswer({ id: "q-tf", type: "true-false", responseIds: ["true"], correctIds: ["false"],
+    correct: false, latencySeconds: 5.5 });
+  const s = sets(f.calls);
+  assert.deepStrictEqual(s.slice(0, 6), [["cmi.interactions.2.id", "q-tf"], ["cmi.interactions.2.type", "true-false"],
+    ["cmi.interactions.2.correct_responses.0.pattern", "f"], ["cmi.interactions.2.student_response", "t"],
+    ["cmi.interactions.2.result", "wrong"], ["cmi.interactions.2.weighting", "1"]]);
+  assert.strictEqual(s[6][1], "0000:00:05.50");
+  assert.match(s[7][1], /^\d\d:\d\d:\d\d$/);
+  f.calls.length = 0;
+  lms.setResult({ completed: false, passed: false, scorePercent: 10 });
+  assert.strictEqual(f.data["cmi.core.lesson_status"], "passed"); // never downgraded
+  lms.finish({ suspend: true });
+  assert.match(f.data["cmi.core.session_time"], /^\d{4}:\d\d:\d\d\.\d\d$/);
+});
+
+test("scorm12: status mapping from a fresh attempt", () => {
+  const f = fakeApi(N12, { "cmi.core.lesson_status": "not attempted" });
+  const lms = load("scorm12.js", "API", f.api);
+  lms.start({});
+  assert.strictEqual(f.data["cmi.core.lesson_status"], "incomplete");
+  lms.setResult({ completed: false, passed: true, scorePercent: 90 });
+  assert.strictEqual(f.data["cmi.core.lesson_status"], "incomplete");
+  lms.setResult({ completed: false, passed: false, scorePercent: 20 });
+  assert.strictEqual(f.data["cmi.core.lesson_status"], "failed");
+  lms.setResult({ completed: true, passed: true, scorePercent: 90 });
+  assert.strictEqual(f.data["cmi.core.lesson_status"], "passed");
+});
+
+test("no API: every adapter degrades quietly", () => {
+  for (const [file, name] of [["scorm12.js", "API"], ["scorm2004.js", "API_1484_11"], ["none.js", "x"]]) {
+    const lms = load(file, name, null);
+    const info = lms.start({ courseId: "c" });
+    assert.strictEqual(info.connected, false);
+    assert.doesNotThrow(() => {
+      lms.save({ location: "p", suspendData: "x", progress: 0.5 });
+      lms.setResult({ completed: true, passed: true, scorePercent: 100 });
+      lms.commit();
+      lms.finish({ suspend: true });
+    });
+  }
+});
