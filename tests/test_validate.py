@@ -119,3 +119,32 @@ def test_the_mini_course_is_valid(mini_dir: Path) -> None:
 def test_slugify() -> None:
     assert slugify("The Beginning: first sessions!") == "the-beginning-first-sessions"
     assert slugify("2 endings", "page") == "page-2-endings"
+
+
+@pytest.mark.parametrize(
+    ("media", "message"),
+    [
+        (
+            "{src: talk.mp4, title: Talk, transcript: t.md}",
+            "a video needs 'captions' (a WebVTT file) so every learner can follow it",
+        ),
+        (
+            "{src: talk.ogg, title: Talk}",
+            "an audio piece needs a 'transcript' so every learner can follow it",
+        ),
+        (
+            "{src: t.md, title: Talk, transcript: t.md}",
+            "must end with .mp3, .ogg, .oga, .m4a, .wav, .mp4, .webm, .ogv; found 't.md'",
+        ),
+    ],
+)
+def test_media_must_be_accessible(tmp_path: Path, media: str, message: str) -> None:
+    for name in ("talk.mp4", "talk.ogg", "t.md"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "course.yaml").write_text(
+        "id: c\ntitle: T\nunits:\n  - title: U\n    pages:\n      - title: P\n        blocks:\n"
+        f"          - media: {media}\n"
+    )
+    with pytest.raises(CourseError) as info:
+        validate_course(load_course(tmp_path))
+    assert info.value.message.splitlines()[0].split(": ", 2)[2] == message

@@ -143,9 +143,11 @@ class Media:
         return "video" if self.src.lower().endswith(VIDEO_EXTENSIONS) else "audio"
 
     def check(self) -> str | None:
-        """Every learner can follow it."""
-        if not (self.captions or self.transcript):
-            return "needs a 'transcript' or 'captions' file so every learner can follow it"
+        """Every learner can follow it (WCAG 2.1: 1.2.1 transcripts, 1.2.2 captions)."""
+        if self.kind == "video" and not self.captions:
+            return "a video needs 'captions' (a WebVTT file) so every learner can follow it"
+        if self.kind == "audio" and not self.transcript:
+            return "an audio piece needs a 'transcript' so every learner can follow it"
         return None
 
 

@@ -337,7 +337,7 @@
     report(null);
     save(false);
     exited = true;
-    LMS.finish({ suspend: true });
+    LMS.finish({ suspend: true, leave: true });
     $$(".cpd-page").forEach((s) => { s.hidden = s.id !== "cpd-exited"; });
     $("#cpd-pager").hidden = true;
     $(".cpd-nav").hidden = true;

@@ -13,8 +13,9 @@
       raw: "cmi.core.score.raw", min: "cmi.core.score.min", max: "cmi.core.score.max",
       exit: "cmi.core.exit", session: "cmi.core.session_time", count: "cmi.interactions._count",
       ix: "cmi.interactions." },
-    // 1.2 has one status; rank decides what may overwrite what (never downgrade).
-    rank: { "": 0, "not attempted": 0, browsed: 1, incomplete: 1, failed: 2, completed: 3, passed: 4 },
+    // 1.2 has one status; rank decides what may overwrite what (never downgrade). A failed quiz
+    // that is retaken and passed while pages remain unseen goes back to incomplete.
+    rank: { "": 0, "not attempted": 0, browsed: 1, incomplete: 1, failed: 1, completed: 3, passed: 4 },
     type: { single: "choice", multiple: "choice", "true-false": "true-false" },
     tf: { "true": "t", "false": "f" }, // 1.2 true-false response vocabulary
     result: { correct: "correct", wrong: "wrong" }, // 1.2 says "wrong", not "incorrect" (pitfall 8)

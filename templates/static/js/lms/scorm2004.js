@@ -13,13 +13,16 @@
       location: "cmi.location", suspend: "cmi.suspend_data", name: "cmi.learner_name",
       passing: "cmi.scaled_passing_score", raw: "cmi.score.raw", min: "cmi.score.min",
       max: "cmi.score.max", scaled: "cmi.score.scaled", progress: "cmi.progress_measure",
-      exit: "cmi.exit", session: "cmi.session_time", count: "cmi.interactions._count",
+      exit: "cmi.exit", session: "cmi.session_time", nav: "adl.nav.request", count: "cmi.interactions._count",
       ix: "cmi.interactions." },
     type: { single: "choice", multiple: "choice", "true-false": "true-false" },
     result: { correct: "correct", wrong: "incorrect" }, // 2004 says "incorrect" (pitfall 8)
     delimiter: "[,]",
     idPrefix: "urn:cpd-pack:", // CMILongIdentifier urn:<NID 1-31 [A-Za-z0-9-]>:<NSS> (§4)
     exit: "suspend",
+    // Exit button: ask the LMS to suspend the attempt and close the player, so SCORM Cloud and
+    // others don't leave the learner in a stuck frame (pitfall 13).
+    leaveRequest: "suspendAll",
     limits: { suspend: 64000, location: 1000 }, // §3.2 SPMs
     errors: { NONE: "0", GENERAL: "101", ALREADY_INITIALIZED: "103", TERMINATED: "104",
       NOT_INITIALIZED: "122", UNDEFINED: "401", NOT_SET: "403", READ_ONLY: "404", WRITE_ONLY: "405",
@@ -134,10 +137,11 @@
       set(C.el.completion, r.completed ? "completed" : "incomplete");
     },
     commit: function () { return call("commit", [""]) === "true"; },
-    finish: function () {
+    finish: function (opts) {
       if (!live || ended) return;
       ended = true;
       set(C.el.exit, C.exit);
+      if (opts && opts.leave) set(C.el.nav, C.leaveRequest);
       set(C.el.session, duration((Date.now() - started) / 1000));
       call("finish", [""]);
       live = false;
