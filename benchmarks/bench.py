@@ -90,7 +90,8 @@ def make_large_course(root: Path, units: int = 50, pages: int = 20, questions: i
 def cold_cli(course: Path, out: Path) -> tuple[float, float]:
     """Wall time (s) and peak memory (MB) of one `cpd-pack build` in a fresh process."""
     start = time.perf_counter()
-    process = subprocess.Popen([str(CLI), "build", str(course), *FORMATS, "-o", str(out)])
+    command = [str(CLI), "build", str(course), *FORMATS, "-o", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
@@ -146,14 +147,25 @@ def main() -> None:
         sample_warm = in_process(SAMPLE, args.runs)
         large_warm = in_process(large, max(1, args.runs // 2))
         sizes = {
-            p.name: p.stat().st_size for p in sorted((tmp / "s0").iterdir()) + sorted((tmp / "l0").iterdir())
+            p.name: p.stat().st_size
+            for p in sorted((tmp / "s0").iterdir()) + sorted((tmp / "l0").iterdir())
         }
     runtime = runtime_gzipped()
     rows = [
-        ("sample course, both SCORM formats, cold CLI (median)", f"{sample_cold:.3f} s", 0.3, sample_cold),
+        (
+            "sample course, both SCORM formats, cold CLI (median)",
+            f"{sample_cold:.3f} s",
+            0.3,
+            sample_cold,
+        ),
         ("sample course, both formats, in process (median)", f"{sample_warm:.3f} s", None, None),
         ("sample course, peak memory (cold CLI)", f"{sample_mem:.0f} MB", None, None),
-        ("large course (50x20 pages, 300 questions), cold CLI", f"{large_cold:.3f} s", 5.0, large_cold),
+        (
+            "large course (50x20 pages, 300 questions), cold CLI",
+            f"{large_cold:.3f} s",
+            5.0,
+            large_cold,
+        ),
         ("large course, in process (median)", f"{large_warm:.3f} s", None, None),
         ("large course, peak memory (cold CLI)", f"{large_mem:.0f} MB", 250.0, large_mem),
     ]

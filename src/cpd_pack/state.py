@@ -112,7 +112,9 @@ def encode_bits(bits: list[bool], width: int) -> str:
 def decode_bits(text: str, count: int) -> list[bool]:
     """Decode ``count`` bits from base64url characters (invalid characters read as 0)."""
     values = [max(ALPHABET.find(ch), 0) for ch in text]
-    return [bool(values[i // 6] >> (i % 6) & 1) if i // 6 < len(values) else False for i in range(count)]
+    return [
+        bool(values[i // 6] >> (i % 6) & 1) if i // 6 < len(values) else False for i in range(count)
+    ]
 
 
 @dataclass

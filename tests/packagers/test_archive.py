@@ -44,3 +44,10 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path: Path) -> None:
     write_atomic(target, b"data")
     assert target.read_bytes() == b"data"
     assert [p.name for p in target.parent.iterdir()] == ["course.zip"]
+
+
+def test_compressed_media_is_stored_and_text_deflated() -> None:
+    data = zip_bytes({"media/a.ogg": b"O" * 1000, "index.html": b"<p>x</p>" * 100})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        kinds = {i.filename: i.compress_type for i in archive.infolist()}
+    assert kinds == {"index.html": zipfile.ZIP_DEFLATED, "media/a.ogg": zipfile.ZIP_STORED}

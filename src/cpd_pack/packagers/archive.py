@@ -14,6 +14,24 @@ from cpd_pack.exceptions import BuildError
 
 DEFAULT_EPOCH = 1580601600  # 2020-02-02, as hatchling; zip times cannot go before 1980
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01
+# Media that is compressed already: deflating it again costs time and saves nothing.
+COMPRESSED_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".mp3",
+    ".ogg",
+    ".oga",
+    ".m4a",
+    ".mp4",
+    ".webm",
+    ".ogv",
+    ".woff",
+    ".woff2",
+    ".zip",
+)
 
 
 def reproducible_timestamp() -> int:
@@ -36,10 +54,11 @@ def zip_bytes(files: Mapping[str, bytes]) -> bytes:
             if name.startswith("/") or "\\" in name or ".." in name.split("/"):
                 raise BuildError(f"refusing unsafe archive path {name!r}")
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            packed = name.lower().endswith(COMPRESSED_SUFFIXES)
+            info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so that the permissions below are read
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name], compresslevel=9)
+            archive.writestr(info, files[name], compresslevel=None if packed else 6)
     return buffer.getvalue()
 
 
