@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from cpd_pack.build import make_packages
-from cpd_pack.render import adapter_source, render_site  # noqa: F401 - imported for warm-up
+from cpd_pack.render import adapter_source, render_site
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "course_source"

@@ -33,7 +33,7 @@ def test_yaml_syntax_error_names_file_and_line() -> None:
         load_course(COURSES / "bad-yaml")
     assert info.value.message.splitlines()[0] == (
         f"{COURSES.as_posix()}/bad-yaml/course.yaml:6:1: "
-        "invalid YAML: expected ',' or ']', but got '<stream end>'"
+        "invalid YAML: did not find expected ',' or ']'"
     )
 
 
@@ -69,5 +69,5 @@ def test_unquoted_colon_gets_a_hint(tmp_path: Path) -> None:
         load_course(tmp_path)
     assert info.value.message.splitlines()[0] == (
         f"{tmp_path.as_posix()}/course.yaml:2:15: invalid YAML: mapping values are not allowed "
-        "here (a value that contains ': ' must be put in quotes, or written as a '|' block)"
+        "in this context (a value that contains ': ' must be put in quotes, or written as a '|' block)"
     )
