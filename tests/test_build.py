@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cpd_pack.build import build_packages, make_packages
 from cpd_pack.exceptions import BuildError
@@ -52,3 +53,27 @@ def test_unknown_format_is_refused(mini_dir: Path) -> None:
         BuildError, match="unknown format 'pdf'; expected one of: scorm2004, scorm12"
     ):
         make_packages(mini_dir, ["pdf"])
+
+
+def test_a_course_whose_state_cannot_fit_scorm12_fails_clearly(tmp_path: Path) -> None:
+    options = [{"text": f"Option {i}", "correct": i == 0} for i in range(26)]
+    questions = [
+        {"id": f"q-{n}", "type": "multiple", "prompt": "Pick", "options": options}
+        for n in range(820)
+    ]
+    course = {
+        "id": "huge",
+        "title": "Huge quiz",
+        "units": [{"title": "U", "pages": [{"title": "Quiz", "blocks": [{"quiz": "final"}]}]}],
+        "quiz": {"questions": questions},
+    }
+    (tmp_path / "course.yaml").write_text(yaml.safe_dump(course), encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build_packages(tmp_path, ["scorm2004", "scorm12"], out_dir=tmp_path / "dist")
+    assert info.value.message == (
+        "scorm12: the course's saved state can need 4126 characters, but SCORM 1.2 keeps at most "
+        "4096 in cmi.suspend_data; use fewer pages, questions, options or self-assessment "
+        "statements, or build only scorm2004"
+    )
+    assert not (tmp_path / "dist").exists()
+    assert len(make_packages(tmp_path, ["scorm2004"])) == 1
