@@ -1,3 +1,3 @@
-from cpd_pack.cli import cli
+from cpd_pack.cli import main
 
-cli()
+main()
