@@ -364,7 +364,12 @@
     const t = ev.target, name = t.name || "";
     const m = /^sa-(before|after)-(.+)$/.exec(name);
     if (m) { S[m[1]][D.statements.indexOf(m[2])] = parseInt(t.value, 10) || 0; ratings(); save(false); }
-    if (name.indexOf("q-") === 0) changedAt[name.slice(2)] = Date.now();
+    if (name.indexOf("q-") === 0) {
+      const qi = QUIZ.map((q) => q.id).indexOf(name.slice(2));
+      changedAt[name.slice(2)] = Date.now();
+      // keep answers not yet submitted, so a resumed attempt gets them back (state.py QUIZ)
+      if (qi >= 0 && S.quiz.state === "0") { S.quiz.answers[qi] = chosen(t.closest("[data-question]"), QUIZ[qi]); save(false); }
+    }
     const r = t.getAttribute("data-reflection");
     if (r) { S.refl[D.reflections.map((x) => x.id).indexOf(r)] = t.value; save(true); } // on blur
   });
