@@ -51,7 +51,10 @@ def test_every_page_is_a_section_and_scripts_load_in_order(
     html = _html(site)
     for page in mini_outline.pages:
         assert f'<section class="cpd-page" id="page-{page.id}" data-page="{page.id}"' in html
-        assert f'<h1 id="title-{page.id}" class="cpd-page-title" tabindex="-1">{page.title}</h1>' in html
+        assert (
+            f'<h1 id="title-{page.id}" class="cpd-page-title" tabindex="-1">{page.title}</h1>'
+            in html
+        )
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert scripts == ["js/lz-string.js", "js/lms.js", "js/player.js"]
     assert '<html lang="en-GB">' in html
@@ -79,7 +82,13 @@ def test_data_island(site: dict[str, bytes], mini_outline: Outline) -> None:
     assert data["passMark"] == 70.0
     assert data["completion"] == "pages-and-quiz"
     assert data["hash"] == mini_outline.structure_hash
-    assert [p["id"] for p in data["pages"]] == ["welcome", "learning", "wrap-up", "final-quiz", "certificate"]
+    assert [p["id"] for p in data["pages"]] == [
+        "welcome",
+        "learning",
+        "wrap-up",
+        "final-quiz",
+        "certificate",
+    ]
     assert [p["unit"] for p in data["pages"]] == [0, 0, 1, 1, 1]
     assert data["quiz"]["shuffle"] is True
     assert data["quiz"]["questions"][1] == {
@@ -110,9 +119,13 @@ def test_markdown_is_rendered_and_images_rewritten(site: dict[str, bytes]) -> No
 
 def test_text_is_escaped_and_raw_html_disabled(course_copy: Path) -> None:
     yaml = course_copy / "course.yaml"
-    text = yaml.read_text().replace("title: Mini course", 'title: "Mini <script>alert(1)</script> & co"')
+    text = yaml.read_text().replace(
+        "title: Mini course", 'title: "Mini <script>alert(1)</script> & co"'
+    )
     yaml.write_text(text)
-    (course_copy / "pages" / "learning.md").write_text("# Top\n\n<b>bold</b> and <script>x</script>\n")
+    (course_copy / "pages" / "learning.md").write_text(
+        "# Top\n\n<b>bold</b> and <script>x</script>\n"
+    )
     html = _html(render_site(_outline(course_copy), course_copy))
     assert "<script>alert(1)</script>" not in html
     assert "Mini &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
@@ -123,7 +136,9 @@ def test_text_is_escaped_and_raw_html_disabled(course_copy: Path) -> None:
 
 
 def test_missing_image_in_markdown_file(course_copy: Path) -> None:
-    (course_copy / "pages" / "learning.md").write_text("## Learning\n\nText\nmore ![x](media/gone.png)\n")
+    (course_copy / "pages" / "learning.md").write_text(
+        "## Learning\n\nText\nmore ![x](media/gone.png)\n"
+    )
     with pytest.raises(CourseError) as err:
         render_site(_outline(course_copy), course_copy)
     assert str(err.value.message).splitlines()[0] == (
@@ -133,7 +148,9 @@ def test_missing_image_in_markdown_file(course_copy: Path) -> None:
 
 def test_missing_link_target_in_yaml_block_scalar(course_copy: Path) -> None:
     unit = course_copy / "units" / "01-start.yaml"
-    unit.write_text(unit.read_text().replace("## Hello", "## Hello\n          See [notes](notes/a.pdf)."))
+    unit.write_text(
+        unit.read_text().replace("## Hello", "## Hello\n          See [notes](notes/a.pdf).")
+    )
     with pytest.raises(CourseError) as err:
         render_site(_outline(course_copy), course_copy)
     assert [str(p) for p in err.value.problems] == [

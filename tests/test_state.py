@@ -81,8 +81,12 @@ def test_structural_size_of_a_big_course(tmp_path: Path) -> None:
 
 
 def test_structural_size_grows_with_options(tmp_path: Path) -> None:
-    small = structural_size(_big_course(tmp_path / "a", pages=10, questions=10, options=6, statements=1))
-    large = structural_size(_big_course(tmp_path / "b", pages=10, questions=10, options=7, statements=1))
+    small = structural_size(
+        _big_course(tmp_path / "a", pages=10, questions=10, options=6, statements=1)
+    )
+    large = structural_size(
+        _big_course(tmp_path / "b", pages=10, questions=10, options=7, statements=1)
+    )
     assert large - small == 10  # 7 options need a second character per answer
 
 
