@@ -254,6 +254,9 @@ def test_sample_course_passed_with_all_correct(
     if version == "2004":
         assert session.set_values()["adl.nav.request"] == "suspendAll"
     check_clean(session)
+    # Few LMS calls: a commit per page change, rating, reflection and quiz submit, no timer storm.
+    pages = len(kit.page_ids)
+    assert pages - 1 <= session.counts()["Commit"] <= pages + 6
 
     state = decode_state(kit.outline, final["cmi.suspend_data"])
     assert state is not None
