@@ -57,10 +57,12 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
 
 
 def adapter_source(fmt: str, templates_dir: Path | None = None) -> bytes:
-    """The runtime adapter for ``fmt`` (scorm12, scorm2004, none), shipped as ``js/lms.js``."""
+    """The runtime adapter for ``fmt`` (scorm12, scorm2004, none), shipped as ``js/lms.js``:
+    the helpers every adapter shares, then the adapter itself."""
     if fmt not in ADAPTERS:
         raise ValueError(f"unknown adapter {fmt!r}; expected one of: {', '.join(ADAPTERS)}")
-    return _static(search_path(templates_dir), f"static/js/lms/{fmt}.js")
+    dirs = search_path(templates_dir)
+    return _static(dirs, "static/js/lms/scorm-api.js") + _static(dirs, f"static/js/lms/{fmt}.js")
 
 
 def _static(dirs: list[Path], rel: str) -> bytes:

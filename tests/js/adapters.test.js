@@ -26,7 +26,9 @@ function load(file, apiName, api) {
   if (api) win[apiName] = api;
   win.parent = win;
   win.window = win;
-  vm.runInNewContext(fs.readFileSync(path.join(LMS_DIR, file), "utf8"), win);
+  // js/lms.js in a package is scorm-api.js followed by the adapter (render.adapter_source)
+  const source = ["scorm-api.js", file].map((f) => fs.readFileSync(path.join(LMS_DIR, f), "utf8"));
+  vm.runInNewContext(source.join("\n"), win);
   return win.CPD_LMS;
 }
 

@@ -5,10 +5,7 @@
   window.CPD_LMS = {
     format: "none",
     limits: { suspend: 64000, location: 1000 },
-    start: function () {
-      return { connected: false, entry: "", location: "", suspendData: "", learnerName: "", passMark: null,
-        status: { completion: "unknown", success: "unknown", scoreRaw: null } };
-    },
+    start: window.CPD_API.offline,
     save: nothing, recordAnswer: nothing, setResult: nothing, commit: nothing, finish: nothing
   };
 })();

@@ -25,32 +25,9 @@
       READ_ONLY: "403", WRITE_ONLY: "404", TYPE_MISMATCH: "405" }
   };
 
-  function findIn(win, max) {
-    var hops = 0;
-    try {
-      while (win) {
-        if (win[C.apiName]) return win[C.apiName];
-        if (!win.parent || win.parent === win || ++hops > max) return null;
-        win = win.parent;
-      }
-    } catch (e) { /* cross-origin frame: SecurityError ends this chain (pitfall 19) */ }
-    return null;
-  }
-  function discover() {
-    var api = findIn(window, C.maxHops);
-    try { if (!api && window.opener) api = findIn(window.opener, C.maxHops); } catch (e) { /* closed */ }
-    return api;
-  }
+  var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, pad = window.CPD_API.pad;
+  var started = 0, held = "";
 
-  var api = null, live = false, ended = false, started = 0, held = "";
-
-  function call(name, args) { // every API function takes and returns strings (§3.2)
-    if (!live) return "";
-    try { return String(api[C.fn[name]].apply(api, args)); } catch (e) { return ""; }
-  }
-  function get(el) { return call("get", [el]); }
-  function set(el, value) { return call("set", [el, String(value)]) === "true"; }
-  function pad(n, w) { n = String(n); while (n.length < w) n = "0" + n; return n; }
   /* CMITimespan HHHH:MM:SS.SS, always two-digit hundredths (Moodle misreads one digit, §11.6). */
   function timespan(seconds) {
     var cs = Math.max(0, Math.round(seconds * 100));
@@ -62,25 +39,12 @@
     return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
   }
   function decimal(x) { return String(Math.round(x * 100) / 100); }
-  /* "Last, First" -> "First Last" */
-  function displayName(name) {
-    var parts = name.split(",");
-    return parts.length === 2 ? (parts[1].trim() + " " + parts[0].trim()).trim() : name.trim();
-  }
-
-  function offline() {
-    return { connected: false, entry: "", location: "", suspendData: "", learnerName: "", passMark: null,
-      status: { completion: "unknown", success: "unknown", scoreRaw: null } };
-  }
-
   window.CPD_LMS = {
     format: C.format,
     limits: C.limits,
     start: function () {
-      api = discover();
       started = Date.now();
-      try { live = !!api && String(api[C.fn.init]("")) === "true"; } catch (e) { live = false; }
-      if (!live) return offline();
+      if (!lms.open()) return window.CPD_API.offline();
       held = get(C.el.status);
       var mastery = parseFloat(get(C.el.mastery)), raw = parseFloat(get(C.el.raw));
       var info = {
@@ -88,7 +52,7 @@
         entry: get(C.el.entry) || "",
         location: get(C.el.location),
         suspendData: get(C.el.suspend),
-        learnerName: displayName(get(C.el.name)),
+        learnerName: window.CPD_API.displayName(get(C.el.name)),
         passMark: isNaN(mastery) ? null : mastery,
         status: {
           completion: held === "passed" || held === "completed" ? "completed" : "incomplete",
@@ -104,7 +68,7 @@
     save: function (s) {
       if (s.location !== undefined) set(C.el.location, s.location);
       if (s.suspendData !== undefined) set(C.el.suspend, s.suspendData);
-      return live;
+      return lms.live();
     },
     recordAnswer: function (a) {
       var n = parseInt(get(C.el.count), 10) || 0, p = C.el.ix + n + ".";
@@ -134,14 +98,12 @@
         if (set(C.el.status, status)) held = status;
       }
     },
-    commit: function () { return call("commit", [""]) === "true"; },
+    commit: lms.commit,
     finish: function () {
-      if (!live || ended) return;
-      ended = true;
+      if (!lms.live()) return;
       set(C.el.exit, C.exit);
       set(C.el.session, timespan((Date.now() - started) / 1000));
-      call("finish", [""]);
-      live = false;
+      lms.close();
     }
   };
 })();

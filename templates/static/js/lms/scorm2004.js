@@ -29,32 +29,8 @@
       TYPE_MISMATCH: "406", OUT_OF_RANGE: "407", DEPENDENCY: "408" }
   };
 
-  function findIn(win, max) {
-    var hops = 0;
-    try {
-      while (win) {
-        if (win[C.apiName]) return win[C.apiName];
-        if (!win.parent || win.parent === win || ++hops > max) return null;
-        win = win.parent;
-      }
-    } catch (e) { /* cross-origin frame: SecurityError ends this chain (pitfall 19) */ }
-    return null;
-  }
-  function discover() {
-    var api = findIn(window, C.maxHops);
-    try { if (!api && window.opener) api = findIn(window.opener, C.maxHops); } catch (e) { /* closed */ }
-    return api;
-  }
+  var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, started = 0, courseId = "";
 
-  var api = null, live = false, ended = false, started = 0, courseId = "";
-
-  function call(name, args) { // every API function takes and returns strings (§3.2)
-    if (!live) return "";
-    try { return String(api[C.fn[name]].apply(api, args)); } catch (e) { return ""; }
-  }
-  function get(el) { return call("get", [el]); } // unset elements give "" (error 403)
-  function set(el, value) { return call("set", [el, String(value)]) === "true"; }
-  function pad(n, w) { n = String(n); while (n.length < w) n = "0" + n; return n; }
   function fixed(x, places) { // decimal without exponent or trailing zeros
     var s = (Math.round(x * Math.pow(10, places)) / Math.pow(10, places)).toFixed(places);
     return s.indexOf(".") < 0 ? s : s.replace(/0+$/, "").replace(/\.$/, "");
@@ -67,24 +43,14 @@
   }
   /* time(second,10,2): YYYY-MM-DDThh:mm:ss.ssZ; never the 3 digits of toISOString() (§0.4) */
   function timestamp(d) { return d.toISOString().slice(0, 22) + "Z"; }
-  function displayName(name) { // Moodle sends "Last, First"
-    var parts = name.split(",");
-    return parts.length === 2 ? (parts[1].trim() + " " + parts[0].trim()).trim() : name.trim();
-  }
-  function offline() {
-    return { connected: false, entry: "", location: "", suspendData: "", learnerName: "", passMark: null,
-      status: { completion: "unknown", success: "unknown", scoreRaw: null } };
-  }
 
   window.CPD_LMS = {
     format: C.format,
     limits: C.limits,
     start: function (opts) {
       courseId = (opts && opts.courseId) || "course";
-      api = discover();
       started = Date.now();
-      try { live = !!api && String(api[C.fn.init]("")) === "true"; } catch (e) { live = false; }
-      if (!live) return offline();
+      if (!lms.open()) return window.CPD_API.offline();
       var completion = get(C.el.completion), success = get(C.el.success);
       var passing = parseFloat(get(C.el.passing)), raw = parseFloat(get(C.el.raw));
       var info = {
@@ -92,7 +58,7 @@
         entry: get(C.el.entry) || "",
         location: get(C.el.location),
         suspendData: get(C.el.suspend),
-        learnerName: displayName(get(C.el.name)),
+        learnerName: window.CPD_API.displayName(get(C.el.name)),
         // scaled_passing_score is 0..1; empty or 403 -> the course's own pass mark (§1.3)
         passMark: isNaN(passing) ? null : Math.round(passing * 10000) / 100,
         status: {
@@ -109,7 +75,7 @@
       if (s.location !== undefined) set(C.el.location, s.location);
       if (s.suspendData !== undefined) set(C.el.suspend, s.suspendData);
       if (typeof s.progress === "number") set(C.el.progress, fixed(Math.min(1, Math.max(0, s.progress)), 4));
-      return live;
+      return lms.live();
     },
     recordAnswer: function (a) {
       var n = parseInt(get(C.el.count), 10) || 0, p = C.el.ix + n + ".";
@@ -136,15 +102,13 @@
       if (r.passed === true || r.passed === false) set(C.el.success, r.passed ? "passed" : "failed");
       set(C.el.completion, r.completed ? "completed" : "incomplete");
     },
-    commit: function () { return call("commit", [""]) === "true"; },
+    commit: lms.commit,
     finish: function (opts) {
-      if (!live || ended) return;
-      ended = true;
+      if (!lms.live()) return;
       set(C.el.exit, C.exit);
       if (opts && opts.leave) set(C.el.nav, C.leaveRequest);
       set(C.el.session, duration((Date.now() - started) / 1000));
-      call("finish", [""]);
-      live = false;
+      lms.close();
     }
   };
 })();
