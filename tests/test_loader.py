@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from cpd_pack.exceptions import CourseError
-from cpd_pack.loader import format_path, load_course
+from cpd_pack.loader import format_path, load_course, resolve_inside
 
 COURSES = Path(__file__).parent / "fixtures" / "courses"
 
@@ -70,4 +70,30 @@ def test_unquoted_colon_gets_a_hint(tmp_path: Path) -> None:
     assert info.value.message.splitlines()[0] == (
         f"{tmp_path.as_posix()}/course.yaml:2:15: invalid YAML: mapping values are not allowed "
         "in this context (a value that contains ': ' must be put in quotes, or written as a '|' block)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rel", "message"),
+    [
+        (
+            "my file.png",
+            "file paths may use only letters, digits, '.', '-', '_' and '/' "
+            "(packages are unzipped and served by many different LMSs); found 'my file.png'",
+        ),
+        ("../x.png", "must stay inside the course folder; found '../x.png'"),
+        ("/etc/passwd", "must be a path relative to the course folder; found '/etc/passwd'"),
+        ("gone.png", "file not found: 'gone.png'"),
+        ("", "must name a file; found an empty path"),
+    ],
+)
+def test_resolve_inside_explains_what_is_wrong(tmp_path: Path, rel: str, message: str) -> None:
+    assert resolve_inside(tmp_path, rel) == message
+
+
+def test_resolve_inside_finds_the_file(tmp_path: Path) -> None:
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "a_b-1.png").write_bytes(b"")
+    assert (
+        resolve_inside(tmp_path, "media/a_b-1.png") == (tmp_path / "media" / "a_b-1.png").resolve()
     )

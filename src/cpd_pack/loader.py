@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import yaml
 from cpd_pack.exceptions import CourseError, Problem
 
 COURSE_FILE = "course.yaml"
+SAFE_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 
 Path_ = tuple[str | int, ...]
 # libyaml's parser is ten times faster and keeps the same marks; fall back when it is absent.
@@ -141,6 +143,11 @@ def resolve_inside(root: Path, rel: str) -> Path | str:
         return "must name a file; found an empty path"
     if rel.startswith(("/", "\\")) or Path(rel).is_absolute() or ":" in rel.split("/")[0]:
         return f"must be a path relative to the course folder; found {rel!r}"
+    if not SAFE_PATH.fullmatch(rel):
+        return (
+            "file paths may use only letters, digits, '.', '-', '_' and '/' "
+            f"(packages are unzipped and served by many different LMSs); found {rel!r}"
+        )
     target = (root / rel).resolve()
     if not target.is_relative_to(root.resolve()):
         return f"must stay inside the course folder; found {rel!r}"
