@@ -59,5 +59,6 @@ def test_course_works_without_an_lms(
     frame.click('[data-action="exit"]')
     assert frame.is_visible("#cpd-exited")
     assert frame.evaluate("() => document.activeElement.id") == "cpd-exited-title"
+    assert "progress was not recorded" in (frame.text_content("[data-exit-message]") or "")
     assert run.console_errors == []
     assert run.page_errors == []

@@ -338,6 +338,9 @@
     save(false);
     exited = true;
     LMS.finish({ suspend: true, leave: true });
+    if (!info.connected) {
+      $("[data-exit-message]").textContent = "No learning platform was found, so your progress was not recorded. You can close this window.";
+    }
     $$(".cpd-page").forEach((s) => { s.hidden = s.id !== "cpd-exited"; });
     $("#cpd-pager").hidden = true;
     $(".cpd-nav").hidden = true;
