@@ -90,9 +90,9 @@ def build_outline(course: Course) -> Outline:
     )
     checks: list[Question] = []
     reflections: list[Reflection] = []
-    for page in pages:
+    for outline_page in pages:
         count = 0
-        for block in page.blocks:
+        for block in outline_page.blocks:
             if block.knowledge_check is not None:
                 checks.append(block.knowledge_check)
             has_box = (block.reflection is not None and block.reflection.answer) or (
@@ -100,7 +100,8 @@ def build_outline(course: Course) -> Outline:
             )
             if has_box:
                 count += 1
-                reflections.append(Reflection(len(reflections), f"{page.id}-r{count}", page.id))
+                rid = f"{outline_page.id}-r{count}"
+                reflections.append(Reflection(len(reflections), rid, outline_page.id))
     statements = course.self_assessment.statements if course.self_assessment else ()
     return Outline(
         course=course,

@@ -52,4 +52,5 @@ def validation_errors(schema_set: str, xml: bytes) -> list[str]:
     schema = load_schema(schema_set)
     if schema.validate(document):
         return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log]
+    log: list[etree._LogEntry] = list(schema.error_log)  # type: ignore[call-overload]
+    return [f"line {error.line}: {error.message}" for error in log]

@@ -71,12 +71,12 @@ class _Converter:
                 return self.fail(path, f"expected a list; found {_found(value)}")
             items = [self.convert(args[0], item, (*path, i)) for i, item in enumerate(value)]
             return _INVALID if _INVALID in items else tuple(items)
-        if is_dataclass(hint):
+        if isinstance(hint, type) and is_dataclass(hint):
             return self.instance(hint, value, path)
         checks = {str: (str,), bool: (bool,), float: (int, float)}[hint]
         if not isinstance(value, checks) or (hint is float and isinstance(value, bool)):
             return self.fail(path, f"expected {_EXPECTED[hint]}; found {_found(value)}")
-        return float(value) if hint is float else value
+        return float(value) if hint is float else value  # type: ignore[arg-type]
 
     def instance(self, cls: type, data: Any, path: Path_) -> Any:
         precheck = getattr(cls, "precheck", None)

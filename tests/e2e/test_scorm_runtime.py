@@ -196,7 +196,7 @@ def walk(
 
 def today() -> str:
     """Today's date (UTC) as the player writes it for en-GB, e.g. "5 March 2025"."""
-    d = dt.datetime.now(dt.timezone.utc).date()
+    d = dt.datetime.now(dt.UTC).date()
     month = dt.date(2000, d.month, 1).strftime("%B")
     return f"{d.day} {month} {d.year}"
 
@@ -264,7 +264,7 @@ def test_sample_course_passed_with_all_correct(
     assert (state.quiz_state, state.quiz_submits) == ("p", 1)
     assert state.before == "2" * len(kit.outline.statement_ids)
     assert state.after == "4" * len(kit.outline.statement_ids)
-    assert state.done_day == dt.datetime.now(dt.timezone.utc).date().toordinal() - 719163
+    assert state.done_day == dt.datetime.now(dt.UTC).date().toordinal() - 719163
     assert state.reflections  # the compressed reflection is stored
 
 

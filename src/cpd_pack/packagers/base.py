@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import ClassVar
 
 from lxml import etree
@@ -13,7 +14,7 @@ from cpd_pack.outline import Outline
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-def schema_dir(name: str) -> resources.abc.Traversable:
+def schema_dir(name: str) -> Traversable:
     """The folder of shipped schema files for ``name`` (scorm12, scorm2004-4th, cmi5)."""
     return resources.files("cpd_pack") / "schemas" / name
 

@@ -48,7 +48,10 @@ class Scorm12Packager(Packager):
         course = outline.course
         ids = {kind: f"{course.id}-{kind}" for kind in ("org", "sco", "res")}
         root = etree.Element(
-            _cp("manifest"), nsmap=NSMAP, identifier=f"{course.id}-scorm12", version=course.version
+            _cp("manifest"),
+            nsmap=NSMAP,  # type: ignore[arg-type]  # None keys the default namespace
+            identifier=f"{course.id}-scorm12",
+            version=course.version,
         )
         root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
         metadata = etree.SubElement(root, _cp("metadata"))

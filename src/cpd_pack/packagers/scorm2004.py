@@ -58,7 +58,7 @@ class Scorm2004Packager(Packager):
         ids = {kind: f"{course.id}-{kind}" for kind in ("org", "sco", "res")}
         root = etree.Element(
             _cp("manifest"),
-            nsmap=NSMAP,
+            nsmap=NSMAP,  # type: ignore[arg-type]  # None keys the default namespace
             identifier=f"{course.id}-scorm2004",
             version=course.version,
         )
