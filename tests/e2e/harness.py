@@ -347,12 +347,14 @@ def launch(
     settings: dict[str, Any] | None = None,
     wait_initialize: bool = True,
     timeout: float = 10_000,
+    api_delay_ms: int = 0,
 ) -> LmsSession:
     """Publish ``package`` (dir or zip) and launch its SCO in the test LMS.
 
     ``initial`` is the flattened CMI loaded before Initialize (default: ``default_initial``).
     ``launch`` is the SCO URL relative to the package (default: from imsmanifest.xml, or
-    index.html). ``settings`` are merged into the scorm-again settings.
+    index.html). ``settings`` are merged into the scorm-again settings. ``api_delay_ms``
+    exposes the API only that long after the SCO starts loading.
     """
     version = normalize_version(version)
     name = server.publish(package)
@@ -365,6 +367,7 @@ def launch(
         "initial": default_initial(version) if initial is None else initial,
         "launch": launch_url,
         "settings": settings or {},
+        "apiDelayMs": api_delay_ms,
     }
     page.evaluate("cfg => startLMS(cfg)", cfg)
     handle = page.wait_for_selector("iframe#sco", state="attached", timeout=timeout)

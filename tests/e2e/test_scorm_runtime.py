@@ -542,6 +542,24 @@ def test_lms_pass_mark_wins(
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_an_api_that_appears_after_the_content_loads_is_used(
+    page: Page, http_server: LmsServer, mini_kit: CourseKit, fmt: str
+) -> None:
+    """Pitfall 18: the LMS creates its API 0.6 s after the SCO starts; it is found and used."""
+    kit, version = mini_kit, normalize_version(fmt)
+    session = launch(
+        page, http_server, kit.package(version), version, kit.initial(version), api_delay_ms=600
+    )
+    frame = session.frame
+    assert frame.text_content("#cpd-notice") == ""
+    answers = kit.all_correct()
+    walk(session, kit, answers)
+    final = exit_course(session)
+    check_passed(final, version, raw="100", scaled="1")
+    check_clean(session)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_long_reflection_never_breaks_the_suspend_data_limit(
     page: Page, http_server: LmsServer, mini_kit: CourseKit, fmt: str
 ) -> None:

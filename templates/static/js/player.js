@@ -8,8 +8,19 @@
  * #cpd-cert-missing [data-cert-needs], [data-sa-before|after=<sid>], #cpd-exited. */
 (function () {
   "use strict";
-  const D = JSON.parse(document.getElementById("cpd-data").textContent);
   const LMS = window.CPD_LMS;
+  /* Some LMSs create their API only after the content has loaded (pitfall 18). Inside a frame
+     or a window opened by another, wait up to 3 s for it before running without an LMS. */
+  function whenReady(start, waited) {
+    let framed = true;
+    try { framed = window.parent !== window || !!window.opener; } catch (e) { /* cross-origin */ }
+    if (LMS.found() || !framed || waited >= 3000) start();
+    else setTimeout(() => whenReady(start, waited + 100), 100);
+  }
+  whenReady(boot, 0);
+
+  function boot() {
+  const D = JSON.parse(document.getElementById("cpd-data").textContent);
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.prototype.slice.call((root || document).querySelectorAll(sel));
   const A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -399,4 +410,5 @@
   quizView();
   const at = restored ? D.pages.map((p) => p.id).indexOf(info.location) : -1;
   show(at >= 0 ? at : 0, false);
+  }
 })();

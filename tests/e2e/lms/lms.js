@@ -96,7 +96,8 @@
 
   /**
    * Create the API, load the initial CMI (flattened, before Initialize) and launch the SCO.
-   * cfg: {version: "1.2"|"2004", initial: {...}, launch: "pkg/index.html", settings: {...}}
+   * cfg: {version: "1.2"|"2004", initial: {...}, launch: "pkg/index.html", settings: {...},
+ *       apiDelayMs: optional delay before the API appears}
    */
   window.startLMS = function (cfg) {
     if (window.lmsApi) throw new Error("startLMS called twice");
@@ -116,7 +117,10 @@
     if (cfg.initial && Object.keys(cfg.initial).length) api.loadFromFlattenedJSON(cfg.initial);
     window.lmsApi = api;
     instrument(api, version);
-    window[version === "1.2" ? "API" : "API_1484_11"] = api;
+    // cfg.apiDelayMs: expose the API only after the SCO has started loading, as some LMSs do
+    // (pitfall 18: Open edX's API is not ready when the iframe loads).
+    const expose = () => { window[version === "1.2" ? "API" : "API_1484_11"] = api; };
+    if (cfg.apiDelayMs) setTimeout(expose, cfg.apiDelayMs); else expose();
 
     const frame = document.createElement("iframe");
     frame.id = "sco";

@@ -29,6 +29,8 @@
         try { return String(api[C.fn[name]].apply(api, args)); } catch (e) { return ""; }
       }
       return {
+        /* Whether the API can be found now (some LMSs create it after the content loads). */
+        found: function () { return !!discover(C.apiName, C.maxHops); },
         open: function () {
           api = discover(C.apiName, C.maxHops);
           try { live = !!api && String(api[C.fn.init]("")) === "true"; } catch (e) { live = false; }

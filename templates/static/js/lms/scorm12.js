@@ -42,6 +42,7 @@
   window.CPD_LMS = {
     format: C.format,
     limits: C.limits,
+    found: lms.found,
     start: function () {
       started = Date.now();
       if (!lms.open()) return window.CPD_API.offline();

@@ -47,6 +47,7 @@
   window.CPD_LMS = {
     format: C.format,
     limits: C.limits,
+    found: lms.found,
     start: function (opts) {
       courseId = (opts && opts.courseId) || "course";
       started = Date.now();
