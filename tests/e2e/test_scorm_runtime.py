@@ -27,6 +27,13 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.usefixtures("no_404s")
 FORMATS = ["scorm12", "scorm2004"]
+AUDIO_DURATION = """() => new Promise((resolve) => {
+  const audio = document.querySelector("audio");
+  if (audio.readyState >= 1) resolve(audio.duration);
+  audio.addEventListener("loadedmetadata", () => resolve(audio.duration));
+  audio.addEventListener("error", () => resolve(-1));
+  audio.load();
+})"""
 
 TIMESPAN_12 = re.compile(r"\d{4}:\d{2}:\d{2}\.\d{2}")  # always two hundredths digits (§11.6)
 CLOCK_12 = re.compile(r"\d{2}:\d{2}:\d{2}")
@@ -231,6 +238,9 @@ def test_sample_course_passed_with_all_correct(
     """Walk all 49 pages, rate, reflect, pass with 21/21, see the certificate, press Exit."""
     kit, version = sample_kit, normalize_version(fmt)
     session = launch(page, http_server, kit.package(version), version, kit.initial(version))
+    # the narrated welcome on the first page is in the package and the browser can decode it
+    duration = session.frame.evaluate(AUDIO_DURATION)
+    assert 30 < duration < 40, duration
     answers = kit.all_correct()
     walk(session, kit, answers)
     frame = session.frame
