@@ -10,10 +10,19 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from harness import REPO, SCORM_AGAIN_DIST, LmsServer, default_initial, normalize_version, require
+from harness import (
+    REPO,
+    SCORM_AGAIN_DIST,
+    LmsServer,
+    LmsSession,
+    default_initial,
+    launch,
+    normalize_version,
+    require,
+)
 
 from cpd_pack.build import make_packages
 from cpd_pack.loader import load_course
@@ -103,6 +112,18 @@ class CourseKit:
         version = normalize_version(version)
         key = "cmi.student_data.mastery_score" if version == "1.2" else "cmi.scaled_passing_score"
         return default_initial(version, **{key: self.pass_marks[version], **overrides})
+
+    def launch(
+        self,
+        page: Page,
+        server: LmsServer,
+        version: str,
+        initial: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> LmsSession:
+        """Launch this course's ``version`` package; ``initial`` defaults to ``self.initial``."""
+        data = self.initial(version) if initial is None else initial
+        return launch(page, server, self.package(version), version, data, **kwargs)
 
     def page_with(self, kind: str, value: object = None) -> str:
         """Id of the first page with a block of ``kind`` (optionally equal to ``value``)."""

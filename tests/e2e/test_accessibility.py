@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
-from harness import format_violations, launch, normalize_version, run_axe
+from harness import format_violations, normalize_version, run_axe
 
 if TYPE_CHECKING:
     from harness import LmsServer, LmsSession
@@ -78,9 +78,7 @@ def test_axe_on_every_page_type(
 ) -> None:
     """axe-core finds no WCAG 2.1 A/AA violation on any page type or quiz state."""
     version = normalize_version(fmt)
-    session = launch(
-        page, http_server, mini_kit.package(version), version, mini_kit.initial(version)
-    )
+    session = mini_kit.launch(page, http_server, version)
     report = []
     for name, step in states(session, mini_kit):
         step()
@@ -147,7 +145,7 @@ def test_keyboard_only(page: Page, http_server: LmsServer, mini_kit: CourseKit, 
     """Skip link, Next by Tab, ratings by arrows/Space, reflection, TOC to the quiz, quiz and
     submit, all with the keyboard; focus moves to each new page's heading; the result is passed."""
     kit, version = mini_kit, normalize_version(fmt)
-    session = launch(page, http_server, kit.package(version), version, kit.initial(version))
+    session = kit.launch(page, http_server, version)
     frame = session.frame
     ids = kit.page_ids
     sids = kit.outline.statement_ids
@@ -239,9 +237,7 @@ def test_no_horizontal_scrolling_at_phone_width(
     """At 360x740 no page type or state is wider than the screen; the contents start closed."""
     version = normalize_version(fmt)
     page.set_viewport_size({"width": 360, "height": 740})
-    session = launch(
-        page, http_server, mini_kit.package(version), version, mini_kit.initial(version)
-    )
+    session = mini_kit.launch(page, http_server, version)
     frame = session.frame
     assert frame.evaluate("() => document.getElementById('cpd-toc').open") is False
     too_wide = []

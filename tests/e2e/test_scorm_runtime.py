@@ -14,7 +14,7 @@ import string
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from harness import LmsSession, launch, normalize_version, relaunch_data
+from harness import LmsSession, normalize_version, relaunch_data
 
 from cpd_pack.state import decode_state
 
@@ -237,7 +237,7 @@ def test_sample_course_passed_with_all_correct(
 ) -> None:
     """Walk all 49 pages, rate, reflect, pass with 21/21, see the certificate, press Exit."""
     kit, version = sample_kit, normalize_version(fmt)
-    session = launch(page, http_server, kit.package(version), version, kit.initial(version))
+    session = kit.launch(page, http_server, version)
     # the narrated welcome on the first page is in the package and the browser can decode it
     duration = session.frame.evaluate(AUDIO_DURATION)
     assert 30 < duration < 40, duration
@@ -291,7 +291,7 @@ def test_sample_course_passed_with_17_of_21(
     wrong.add(by_type["true-false"][0])
     assert len(wrong) == 4
     answers = kit.with_wrong(wrong)
-    session = launch(page, http_server, kit.package(version), version, kit.initial(version))
+    session = kit.launch(page, http_server, version)
     walk(session, kit, answers)
     assert "17 of 21" in (session.frame.text_content("[data-results-score]") or "")
 
@@ -314,7 +314,7 @@ def test_fail_then_retake_and_pass(
 ) -> None:
     """1 of 3 fails (33.33); the retake in the same session passes and appends 3 interactions."""
     kit, version = mini_kit, normalize_version(fmt)
-    session = launch(page, http_server, kit.package(version), version, kit.initial(version))
+    session = kit.launch(page, http_server, version)
     frame = session.frame
     quiz = kit.page_with("quiz")
     go(frame, quiz)
@@ -377,7 +377,7 @@ def test_leave_half_way_and_resume(
 ) -> None:
     """Leave mid-course by closing the player; the relaunch restores page, answers and text."""
     kit, version = mini_kit, normalize_version(fmt)
-    session = launch(page, http_server, kit.package(version), version, kit.initial(version))
+    session = kit.launch(page, http_server, version)
     frame = session.frame
     sids = kit.outline.statement_ids
     check = kit.outline.knowledge_checks[0]
@@ -413,12 +413,11 @@ def test_leave_half_way_and_resume(
     check_sent_times(session)
     check_clean(session)
 
-    again = launch(
+    again = kit.launch(
         page,
         http_server,
-        kit.package(version),
         version,
-        relaunch_data(final, version, kit.initial(version)),
+        initial=relaunch_data(final, version, kit.initial(version)),
     )
     assert again.cmi()[key(version, "entry")] == "resume"
     frame = again.frame
@@ -451,7 +450,7 @@ def test_leave_half_way_and_resume(
 
 
 def _pass_mini(page: Page, server: LmsServer, kit: CourseKit, version: str) -> dict[str, Any]:
-    session = launch(page, server, kit.package(version), version, kit.initial(version))
+    session = kit.launch(page, server, version)
     walk(session, kit, kit.all_correct())
     final = exit_course(session)
     check_passed(final, version, raw="100", scaled="1")
@@ -467,12 +466,11 @@ def test_relaunch_after_passing_keeps_passed(
     kit, version = mini_kit, normalize_version(fmt)
     first = _pass_mini(page, http_server, kit, version)
 
-    session = launch(
+    session = kit.launch(
         page,
         http_server,
-        kit.package(version),
         version,
-        relaunch_data(first, version, kit.initial(version)),
+        initial=relaunch_data(first, version, kit.initial(version)),
     )
     frame = session.frame
     assert visible_page(frame) == "certificate"
@@ -508,7 +506,7 @@ def test_later_failed_attempt_never_downgrades(
     held.pop("cmi.suspend_data", None)
     held.pop(key(version, "location"), None)
 
-    session = launch(page, http_server, kit.package(version), version, held)
+    session = kit.launch(page, http_server, version, initial=held)
     frame = session.frame
     assert visible_page(frame) == kit.page_ids[0]
     go(frame, kit.page_with("certificate"))
@@ -536,7 +534,7 @@ def test_lms_pass_mark_wins(
         if version == "1.2"
         else {"cmi.scaled_passing_score": "0.3"}
     )
-    session = launch(page, http_server, kit.package(version), version, kit.initial(version, **mark))
+    session = kit.launch(page, http_server, version, initial=kit.initial(version, **mark))
     first = kit.questions[0].id
     answers = kit.with_wrong({q.id for q in kit.questions} - {first})
     walk(session, kit, answers)
@@ -557,9 +555,7 @@ def test_an_api_that_appears_after_the_content_loads_is_used(
 ) -> None:
     """Pitfall 18: the LMS creates its API 0.6 s after the SCO starts; it is found and used."""
     kit, version = mini_kit, normalize_version(fmt)
-    session = launch(
-        page, http_server, kit.package(version), version, kit.initial(version), api_delay_ms=600
-    )
+    session = kit.launch(page, http_server, version, api_delay_ms=600)
     frame = session.frame
     assert frame.text_content("#cpd-notice") == ""
     answers = kit.all_correct()
@@ -580,7 +576,7 @@ def test_long_reflection_never_breaks_the_suspend_data_limit(
     long_text = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(9000))
     short_text = REFLECTION
     first, second = kit.outline.reflections[:2]
-    session = launch(page, http_server, kit.package(version), version, kit.initial(version))
+    session = kit.launch(page, http_server, version)
     frame = session.frame
     go(frame, first.page_id)
     frame.fill(f'[data-reflection="{first.id}"]', long_text)
@@ -601,12 +597,11 @@ def test_long_reflection_never_breaks_the_suspend_data_limit(
         assert status == ""
         assert len(final["cmi.suspend_data"]) > 4096
 
-    again = launch(
+    again = kit.launch(
         page,
         http_server,
-        kit.package(version),
         version,
-        relaunch_data(final, version, kit.initial(version)),
+        initial=relaunch_data(final, version, kit.initial(version)),
     )
     frame = again.frame
     kept = "" if version == "1.2" else long_text
