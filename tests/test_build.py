@@ -71,7 +71,7 @@ def test_a_course_whose_state_cannot_fit_scorm12_fails_clearly(tmp_path: Path) -
     with pytest.raises(BuildError) as info:
         build_packages(tmp_path, ["scorm2004", "scorm12"], out_dir=tmp_path / "dist")
     assert info.value.message == (
-        "scorm12: the course's saved state can need 4126 characters, but SCORM 1.2 keeps at most "
+        "scorm12: the course's saved state can need 4135 characters, but SCORM 1.2 keeps at most "
         "4096 in cmi.suspend_data; use fewer pages, questions, options or self-assessment "
         "statements, or build only scorm2004"
     )

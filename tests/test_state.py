@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +11,7 @@ import pytest
 
 from cpd_pack.loader import load_course
 from cpd_pack.outline import Outline, build_outline
+from cpd_pack.render import data_json, render_site
 from cpd_pack.state import (
     SCORM12_LOCATION_MAX,
     SCORM12_SUSPEND_MAX,
@@ -49,14 +53,20 @@ def _big_course(
     return build_outline(validate_course(load_course(root)))
 
 
+@pytest.fixture(scope="module")
+def site_data(mini_outline: Outline, mini_dir: Path) -> dict[str, Any]:
+    return data_json(render_site(mini_outline, mini_dir))
+
+
 def test_limits() -> None:
     assert (SCORM12_SUSPEND_MAX, SCORM12_LOCATION_MAX) == (4096, 255)
     assert (SCORM2004_SUSPEND_MAX, SCORM2004_LOCATION_MAX) == (64000, 1000)
 
 
 def test_structural_size_of_mini(mini_outline: Outline) -> None:
-    # 1 + hash 6 + pages 1 + quiz (7 + 1 + 1 + 1) + checks (1 + 1) + 2 + 2 + done 3, 8 separators
-    assert structural_size(mini_outline) == 35
+    # 1 + hash 6 + seq 3 + page 3 + pages 1 + quiz (7 + 1 + 1 + 1) + checks (1 + 1) + 2 + 2
+    # + done 3 + lost 1, 11 separators
+    assert structural_size(mini_outline) == 45
     full = SavedState(
         pages_seen=[True] * 5,
         quiz_state="p",
@@ -68,6 +78,9 @@ def test_structural_size_of_mini(mini_outline: Outline) -> None:
         before="23",
         after="45",
         done_day=20414,
+        seq=46655,
+        page=4,
+        lost=[True, False],
     )
     assert len(encode_state(mini_outline, full)) == structural_size(mini_outline)
 
@@ -75,7 +88,7 @@ def test_structural_size_of_mini(mini_outline: Outline) -> None:
 def test_structural_size_of_a_big_course(tmp_path: Path) -> None:
     outline = _big_course(tmp_path, pages=1000, questions=300)
     assert len(outline.pages) == 1000
-    expected = 1 + 6 + 167 + (7 + 300) + 0 + 60 + 60 + 3 + 8
+    expected = 1 + 6 + 3 + 3 + 167 + (7 + 300) + 0 + 60 + 60 + 3 + 0 + 11
     assert structural_size(outline) == expected
     assert expected <= SCORM12_SUSPEND_MAX
 
@@ -105,22 +118,64 @@ def test_bit_order_is_lowest_first() -> None:
     assert encode_bits([True] * 6 + [True], 2) == "_B"
 
 
-def test_decode_what_the_player_wrote(mini_outline: Outline) -> None:
-    # Written by js/player.js in a browser session (seed is random per learner).
-    saved = f"1~{mini_outline.structure_hash}~f~p02EjmvBDC~BC~23~40~g17~NoIgkgBAZgpgNgFwgCxgQwE"
-    state = decode_state(mini_outline, saved)
+PLAYER_STATE = """
+const fs = require("fs"), vm = require("vm"), win = {};
+win.window = win;
+for (const f of ["lz-string.js", "state.js"]) vm.runInNewContext(fs.readFileSync(process.argv[1] + "/" + f, "utf8"), win);
+const D = JSON.parse(fs.readFileSync(0, "utf8")), ST = win.CPD_STATE, S = ST.create(D);
+Object.assign(S, {seq: 1296, page: 4, seen: [true, true, true, true, true], day: 20414,
+  before: [2, 3], after: [4, 0], lost: [false, true], done: [true], checks: [[false, true]]});
+Object.assign(S.quiz, {state: "p", submits: 2, seed: 0xabcdef,
+  answers: [[true, false, false], [true, true, false], [false, true]]});
+const text = ST.structural(S, D) + ST.reflections(["Zoë felt heard", ""]);
+const back = ST.decode(text, D);
+process.stdout.write(JSON.stringify({text, back}));
+"""
+
+
+def test_the_player_and_this_module_read_each_other(
+    mini_outline: Outline, site_data: dict[str, Any]
+) -> None:
+    # js/state.js (the codec the player uses) run in node on the mini course's data island
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed") if os.environ.get("CI") == "true" else pytest.skip(
+            "no node"
+        )
+    js_dir = Path(__file__).parent.parent / "templates" / "static" / "js"
+    run = subprocess.run(
+        [node, "-e", PLAYER_STATE, str(js_dir)],
+        input=json.dumps(site_data),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    out = json.loads(run.stdout)
+    state = decode_state(mini_outline, out["text"])
     assert state is not None
+    assert (state.seq, state.page) == (1296, 4)
     assert state.pages_seen == [True] * 5
-    assert (state.quiz_state, state.quiz_submits, state.quiz_seed) == ("p", 2, "Ejmv")
+    assert (state.quiz_state, state.quiz_submits, state.quiz_seed) == (
+        "p",
+        2,
+        "v38q",
+    )  # 0xabcdef, 6 bits a character
     assert state.quiz_answers == [[True, False, False], [True, True, False], [False, True]]
     assert state.checks_done == [True]
     assert state.check_answers == [[False, True]]
     assert (state.before, state.after) == ("23", "40")
-    assert state.done_day == int("g17", 36)
-    assert state.reflections == "NoIgkgBAZgpgNgFwgCxgQwE"
-    assert encode_state(mini_outline, state) == saved
+    assert state.done_day == 20414
+    assert state.lost == [False, True]
+    assert state.reflections.startswith("N")
+    assert encode_state(mini_outline, state) == out["text"]
+    # and the player reads back what it wrote
+    assert out["back"]["refl"] == ["Zoë felt heard", ""]
+    assert out["back"]["page"] == 4 and out["back"]["lost"] == [False, True]
 
 
 def test_state_for_another_structure_is_discarded(mini_outline: Outline) -> None:
-    assert decode_state(mini_outline, "1~zzzzzz~f~p02EjmvBDC~BC~23~40~000~") is None
+    assert decode_state(mini_outline, "2~zzzzzz~001~004~f~p02EjmvBDC~BC~23~40~000~A~") is None
+    old_format = f"1~{mini_outline.structure_hash}~f~p02EjmvBDC~BC~23~40~g17~"
+    assert decode_state(mini_outline, old_format) is None
     assert decode_state(mini_outline, "garbage") is None

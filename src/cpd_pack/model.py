@@ -251,6 +251,25 @@ class Quiz:
     title: str = rule("Final quiz", nonempty=True)
     intro: str = ""
     shuffle: bool = False
+    max_attempts: int | None = rule(None, ge=1, le=1295)
+    """Submits allowed; None: unlimited. The last failed one is reported as failed."""
+
+
+IRI_RE = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s?#<>\"{}|\\^`]*[^\s?#<>\"{}|\\^`/])?$"
+)
+IRI_RULE = (
+    "an absolute http(s) IRI without a trailing slash, query or fragment, "
+    "such as 'https://example.org/courses/my-course'"
+)
+
+
+@dataclass(frozen=True)
+class Xapi:
+    """xAPI and cmi5 settings: the base IRI every activity id is made from."""
+
+    activity_iri: str = rule(pattern=(IRI_RE, IRI_RULE))
+    """Never change it: the LRS keys every learner's history by the ids made from it."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +294,8 @@ class Course:
     certificate: str = ""
     self_assessment: SelfAssessment | None = None
     quiz: Quiz | None = None
+    xapi: Xapi | None = None
+    """Required by the xapi and cmi5 formats only (their packagers check it)."""
 
     @property
     def completion_rule(self) -> str:

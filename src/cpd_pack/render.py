@@ -24,6 +24,7 @@ ADAPTERS = ("scorm12", "scorm2004", "none")
 STATIC_FILES = {  # archive path -> path under the templates folder
     "css/cpd.css": "static/css/cpd.css",
     "js/player.js": "static/js/player.js",
+    "js/state.js": "static/js/state.js",
     "js/lz-string.js": "static/js/lz-string.js",
 }
 MEDIA_PREFIX = "media/"
@@ -309,7 +310,7 @@ def _data_island(r: _Renderer, outline: Outline) -> dict[str, Any]:
         "hash": outline.structure_hash,
         "pages": [{"id": page.id, "unit": page.unit_index, "title": page.title} for page in outline.pages],
         "units": [{"id": unit.id, "title": unit.title} for unit in outline.units],
-        "quiz": {"shuffle": course.quiz.shuffle,
+        "quiz": {"shuffle": course.quiz.shuffle, "maxAttempts": course.quiz.max_attempts,
                  "questions": [_question_data(r, q) for q in outline.quiz_questions]}
         if course.quiz else None,
         "checks": [_question_data(r, q) for q in outline.knowledge_checks],

@@ -1,16 +1,23 @@
 """The saved-state format shared by this module and ``templates/static/js/player.js``.
 
 The player keeps the learner's place in ``cmi.core.lesson_location`` / ``cmi.location`` (the
-current page id, at most 40 characters) and everything else in ``suspend_data`` as one line of
-``~``-separated fields; every character is one of ``A-Za-z0-9-_~`` except inside the reflections
-field (lz-string's URI-safe alphabet adds ``+`` and ``$``)::
+current page id, at most 40 characters) and, because some LMSs keep a stale location (Moodle's
+2004 player sends only values that differ from those at launch), in ``suspend_data`` too: the
+saved state wins on resume. Everything is one line of ``~``-separated fields; every character is
+one of ``A-Za-z0-9-_~`` except inside the reflections field (lz-string's URI-safe alphabet adds
+``+`` and ``$``)::
 
-    1~HHHHHH~PAGES~QUIZ~CHECKS~BEFORE~AFTER~DONE~REFLECTIONS
+    2~HHHHHH~SEQ~PAGE~PAGES~QUIZ~CHECKS~BEFORE~AFTER~DONE~LOST~REFLECTIONS
 
-``1``
+``2``
     Format version.
 ``HHHHHH``
     :attr:`Outline.structure_hash`; state saved for another structure is discarded.
+``SEQ``
+    A save counter, 3 base36 characters, wrapping after ``zzz``. It changes on every save, so
+    ``suspend_data`` always differs from its value at launch and every LMS sends it.
+``PAGE``
+    The page the learner is on, its index in reading order, 3 base36 characters.
 ``PAGES``
     Pages seen, a bitset over the pages in reading order: 6 bits per base64url character
     (character ``i`` holds pages ``6i..6i+5``, lowest bit first); ``ceil(pages / 6)`` characters.
@@ -27,6 +34,9 @@ field (lz-string's URI-safe alphabet adds ``+`` and ``$``)::
 ``DONE``
     The day the certificate was earned, in days since 1970-01-01 (UTC), 3 base36 characters
     (``000`` = not yet).
+``LOST``
+    A bitset over the reflections (``ceil(reflections / 6)`` characters): those the learning
+    platform had no room for at the last save, so the learner can be told after a relaunch.
 ``REFLECTIONS``
     Empty, or lz-string ``compressToEncodedURIComponent`` of a JSON array of the reflection texts
     in :attr:`Outline.reflections` order. It gets whatever room the structural part leaves.
@@ -44,7 +54,7 @@ from dataclasses import dataclass, field
 from cpd_pack.model import Question
 from cpd_pack.outline import Outline
 
-VERSION = "1"
+VERSION = "2"
 SEPARATOR = "~"
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -55,7 +65,10 @@ SCORM2004_SUSPEND_MAX = 64000
 SCORM2004_LOCATION_MAX = 1000
 
 QUIZ_HEADER = 1 + 2 + 4  # state, attempts, seed
+SEQ_WIDTH = 3
+PAGE_WIDTH = 3
 DONE_WIDTH = 3
+FIELDS = 12
 
 
 def option_count(question: Question) -> int:
@@ -81,12 +94,15 @@ def structural_size(outline: Outline) -> int:
     fields = [
         len(VERSION),
         len(outline.structure_hash),
+        SEQ_WIDTH,
+        PAGE_WIDTH,
         bitset_width(len(outline.pages)),
         (QUIZ_HEADER + sum(answer_width(q) for q in quiz)) if quiz else 0,
         bitset_width(len(checks)) + sum(answer_width(q) for q in checks),
         statements,
         statements,
         DONE_WIDTH,
+        bitset_width(len(outline.reflections)),
         0,
     ]
     return sum(fields) + len(fields) - 1
@@ -122,6 +138,8 @@ class SavedState:
     """The decoded suspend_data; reflections stay in their compressed form."""
 
     pages_seen: list[bool]
+    seq: int = 0
+    page: int = 0
     quiz_state: str = "0"
     quiz_submits: int = 0
     quiz_seed: str = "AAAA"
@@ -131,6 +149,7 @@ class SavedState:
     before: str = ""
     after: str = ""
     done_day: int = 0
+    lost: list[bool] = field(default_factory=list)
     reflections: str = ""
 
 
@@ -151,12 +170,15 @@ def encode_state(outline: Outline, state: SavedState) -> str:
     parts = [
         VERSION,
         outline.structure_hash,
+        _base36(state.seq, SEQ_WIDTH),
+        _base36(state.page, PAGE_WIDTH),
         encode_bits(state.pages_seen, bitset_width(len(outline.pages))),
         quiz,
         checks,
         state.before.ljust(count, "0")[:count],
         state.after.ljust(count, "0")[:count],
         _base36(state.done_day, DONE_WIDTH),
+        encode_bits(state.lost, bitset_width(len(outline.reflections))),
         state.reflections,
     ]
     return SEPARATOR.join(parts)
@@ -165,10 +187,14 @@ def encode_state(outline: Outline, state: SavedState) -> str:
 def decode_state(outline: Outline, text: str) -> SavedState | None:
     """Decode suspend_data written by the player; None when it is for another structure."""
     parts = text.split(SEPARATOR)
-    if len(parts) != 9 or parts[0] != VERSION or parts[1] != outline.structure_hash:
+    if len(parts) != FIELDS or parts[0] != VERSION or parts[1] != outline.structure_hash:
         return None
-    state = SavedState(pages_seen=decode_bits(parts[2], len(outline.pages)))
-    quiz = parts[3]
+    state = SavedState(
+        pages_seen=decode_bits(parts[4], len(outline.pages)),
+        seq=int(parts[2] or "0", 36),
+        page=int(parts[3] or "0", 36),
+    )
+    quiz = parts[5]
     if outline.quiz_questions and len(quiz) >= QUIZ_HEADER:
         state.quiz_state = quiz[0]
         state.quiz_submits = int(quiz[1:3], 36)
@@ -178,7 +204,7 @@ def decode_state(outline: Outline, text: str) -> SavedState | None:
             width = answer_width(q)
             state.quiz_answers.append(decode_bits(quiz[pos : pos + width], option_count(q)))
             pos += width
-    checks = parts[4]
+    checks = parts[6]
     head = bitset_width(len(outline.knowledge_checks))
     state.checks_done = decode_bits(checks[:head], len(outline.knowledge_checks))
     pos = head
@@ -186,6 +212,8 @@ def decode_state(outline: Outline, text: str) -> SavedState | None:
         width = answer_width(q)
         state.check_answers.append(decode_bits(checks[pos : pos + width], option_count(q)))
         pos += width
-    state.before, state.after, state.reflections = parts[5], parts[6], parts[8]
-    state.done_day = int(parts[7] or "0", 36)
+    state.before, state.after = parts[7], parts[8]
+    state.done_day = int(parts[9] or "0", 36)
+    state.lost = decode_bits(parts[10], len(outline.reflections))
+    state.reflections = parts[11]
     return state

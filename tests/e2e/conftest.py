@@ -89,7 +89,7 @@ class CourseKit:
 
     outline: Outline
     zips: dict[str, Path]  # "1.2" / "2004" -> zip
-    pass_marks: dict[str, str]  # "1.2" / "2004" -> adlcp:masteryscore / minNormalizedMeasure
+    pass_marks: dict[str, str | None]  # "1.2"/"2004" -> masteryscore/minNormalizedMeasure, if any
 
     @property
     def course_id(self) -> str:
@@ -108,10 +108,12 @@ class CourseKit:
         return self.zips[normalize_version(version)]
 
     def initial(self, version: str, **overrides: str) -> dict[str, str]:
-        """First-attempt LMS data with the manifest's pass mark loaded, as an LMS does."""
+        """First-attempt LMS data with the manifest's pass mark loaded, as an LMS does (none when
+        the manifest declares none: a 1.2 course whose rule needs more than the quiz)."""
         version = normalize_version(version)
         key = "cmi.student_data.mastery_score" if version == "1.2" else "cmi.scaled_passing_score"
-        return default_initial(version, **{key: self.pass_marks[version], **overrides})
+        data = default_initial(version, **{key: self.pass_marks[version] or "", **overrides})
+        return {k: v for k, v in data.items() if v != ""}
 
     def launch(
         self,
@@ -186,18 +188,18 @@ class CourseKit:
         }
 
 
-def _manifest_pass_mark(data: bytes) -> str:
+def _manifest_pass_mark(data: bytes) -> str | None:
     root = ET.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("imsmanifest.xml"))
     for el in root.iter():
         if el.tag.rsplit("}", 1)[-1] in ("masteryscore", "minNormalizedMeasure"):
             return (el.text or "").strip()
-    raise AssertionError("the manifest declares no pass mark")
+    return None
 
 
 def _build_kit(course_dir: Path, out: Path) -> CourseKit:
     outline = build_outline(validate_course(load_course(course_dir)))
     zips: dict[str, Path] = {}
-    marks: dict[str, str] = {}
+    marks: dict[str, str | None] = {}
     for package in make_packages(course_dir, list(VERSIONS)):
         version = VERSIONS[package.format]
         zips[version] = out / package.filename

@@ -284,6 +284,10 @@ class LmsSession:
         final = self._js("() => window.lmsFinal")
         return final and final.get("flat", final)
 
+    def stored(self) -> dict[str, str]:
+        """What the LMS's server holds now (launch values plus what Commit/Terminate sent)."""
+        return self._js("() => window.lmsStore")
+
     def final_commit(self) -> dict[str, Any] | None:
         """``renderCommitCMI(true)`` captured after Terminate (nested, includes total_time)."""
         final = self._js("() => window.lmsFinal")
@@ -348,13 +352,18 @@ def launch(
     wait_initialize: bool = True,
     timeout: float = 10_000,
     api_delay_ms: int = 0,
+    frame_size: tuple[int, int] | None = None,
+    send_only_changed: bool = False,
+    popup: bool = False,
 ) -> LmsSession:
     """Publish ``package`` (dir or zip) and launch its SCO in the test LMS.
 
     ``initial`` is the flattened CMI loaded before Initialize (default: ``default_initial``).
     ``launch`` is the SCO URL relative to the package (default: from imsmanifest.xml, or
     index.html). ``settings`` are merged into the scorm-again settings. ``api_delay_ms``
-    exposes the API only that long after the SCO starts loading.
+    exposes the API only that long after the SCO starts loading. ``frame_size`` fixes the
+    player frame (width, height); ``send_only_changed`` stores only values that differ from
+    those at launch (Moodle's 2004 player); ``popup`` opens the SCO in a new window.
     """
     version = normalize_version(version)
     name = server.publish(package)
@@ -368,11 +377,23 @@ def launch(
         "launch": launch_url,
         "settings": settings or {},
         "apiDelayMs": api_delay_ms,
+        "frame": {"width": frame_size[0], "height": frame_size[1]} if frame_size else None,
+        "sendOnlyChanged": send_only_changed,
+        "popup": popup,
     }
-    page.evaluate("cfg => startLMS(cfg)", cfg)
-    handle = page.wait_for_selector("iframe#sco", state="attached", timeout=timeout)
-    frame = handle.content_frame()
-    assert frame is not None
+    if popup:
+        with page.expect_popup(timeout=timeout) as opened:
+            page.evaluate("cfg => startLMS(cfg)", cfg)
+        window = opened.value
+        window.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        window.on("pageerror", lambda e: errors.append(str(e)))
+        frame = window.main_frame
+    else:
+        page.evaluate("cfg => startLMS(cfg)", cfg)
+        handle = page.wait_for_selector("iframe#sco", state="attached", timeout=timeout)
+        content = handle.content_frame()
+        assert content is not None
+        frame = content
     frame.wait_for_load_state("load", timeout=timeout)
     if wait_initialize:
         page.wait_for_function("() => window.lmsCounts.Initialize > 0", timeout=timeout)

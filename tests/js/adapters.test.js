@@ -88,7 +88,7 @@ test("scorm12: vocabulary, time formats and no downgrade", () => {
   assert.strictEqual(s[6][1], "0000:00:05.50");
   assert.match(s[7][1], /^\d\d:\d\d:\d\d$/);
   f.calls.length = 0;
-  lms.setResult({ completed: false, passed: false, scorePercent: 10 });
+  lms.setResult({ completed: false, passed: false, final: true, scorePercent: 10 });
   assert.strictEqual(f.data["cmi.core.lesson_status"], "passed"); // never downgraded
   lms.finish({ suspend: true });
   assert.match(f.data["cmi.core.session_time"], /^\d{4}:\d\d:\d\d\.\d\d$/);
@@ -99,12 +99,56 @@ test("scorm12: status mapping from a fresh attempt", () => {
   const lms = load("scorm12.js", "API", f.api);
   lms.start({});
   assert.strictEqual(f.data["cmi.core.lesson_status"], "incomplete");
-  lms.setResult({ completed: false, passed: true, scorePercent: 90 });
+  lms.setResult({ completed: false, passed: true, final: false, scorePercent: 90 });
   assert.strictEqual(f.data["cmi.core.lesson_status"], "incomplete");
-  lms.setResult({ completed: false, passed: false, scorePercent: 20 });
-  assert.strictEqual(f.data["cmi.core.lesson_status"], "failed");
-  lms.setResult({ completed: true, passed: true, scorePercent: 90 });
+  assert.strictEqual(f.data["cmi.core.score.raw"], "90"); // no mastery score: the score goes at once
+  // a failed quiz that may be retaken stays incomplete (pitfall 14: failed opens review mode)
+  lms.setResult({ completed: false, passed: false, final: false, scorePercent: 20 });
+  assert.strictEqual(f.data["cmi.core.lesson_status"], "incomplete");
+  assert.strictEqual(f.data["cmi.core.score.raw"], "20");
+  lms.setResult({ completed: false, passed: false, final: true, scorePercent: 20 });
+  assert.strictEqual(f.data["cmi.core.lesson_status"], "failed"); // no attempt left
+  lms.setResult({ completed: true, passed: true, final: false, scorePercent: 90 });
   assert.strictEqual(f.data["cmi.core.lesson_status"], "passed");
+});
+
+test("scorm12: with a mastery score, the score goes only with a final status", () => {
+  // An LMS applying "mastery score overrides status" (Moodle's default) would turn incomplete
+  // plus a score into passed or failed at LMSFinish.
+  const f = fakeApi(N12, { "cmi.core.lesson_status": "not attempted", "cmi.student_data.mastery_score": "70" });
+  const lms = load("scorm12.js", "API", f.api);
+  assert.strictEqual(lms.start({}).passMark, 70);
+  lms.setResult({ completed: false, passed: true, final: false, scorePercent: 90 });
+  lms.setResult({ completed: false, passed: false, final: false, scorePercent: 20 });
+  assert.strictEqual(f.data["cmi.core.score.raw"], undefined);
+  assert.strictEqual(f.data["cmi.core.lesson_status"], "incomplete");
+  lms.setResult({ completed: true, passed: true, final: false, scorePercent: 90 });
+  assert.deepStrictEqual([f.data["cmi.core.lesson_status"], f.data["cmi.core.score.raw"]], ["passed", "90"]);
+});
+
+test("review mode or no credit: nothing is written", () => {
+  for (const [file, name, names, initial] of [
+    ["scorm12.js", "API", N12, { "cmi.core.lesson_mode": "review", "cmi.core.lesson_status": "failed" }],
+    ["scorm12.js", "API", N12, { "cmi.core.lesson_mode": "normal", "cmi.core.credit": "no-credit" }],
+    ["scorm2004.js", "API_1484_11", N04, { "cmi.mode": "browse" }],
+    ["scorm2004.js", "API_1484_11", N04, { "cmi.mode": "normal", "cmi.credit": "no-credit" }]]) {
+    const f = fakeApi(names, initial);
+    const info = load(file, name, f.api).start({});
+    assert.strictEqual(info.connected, true);
+    assert.strictEqual(info.recording, false, JSON.stringify(initial));
+    assert.deepStrictEqual(sets(f.calls), []);
+  }
+  const f = fakeApi(N04, {});
+  assert.strictEqual(load("scorm2004.js", "API_1484_11", f.api).start({}).recording, true); // unset: normal, credit
+});
+
+test("scorm2004: never downgrades what the LMS holds", () => {
+  const f = fakeApi(N04, { "cmi.completion_status": "completed", "cmi.success_status": "passed" });
+  const lms = load("scorm2004.js", "API_1484_11", f.api);
+  lms.start({});
+  lms.setResult({ completed: false, passed: false, final: false, scorePercent: null });
+  assert.strictEqual(f.data["cmi.completion_status"], "completed");
+  assert.strictEqual(f.data["cmi.success_status"], "passed");
 });
 
 test("no API: every adapter degrades quietly", () => {

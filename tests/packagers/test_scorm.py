@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from lxml import etree
 
 from cpd_pack.outline import Outline
@@ -44,14 +47,25 @@ def test_scorm2004_manifest_is_valid_and_declares_the_pass_mark(mini_outline: Ou
     assert files == CONTENT
 
 
-def test_scorm12_manifest_is_valid_and_declares_the_mastery_score(mini_outline: Outline) -> None:
-    xml = to_bytes(Scorm12Packager().manifest(mini_outline, CONTENT))
+@pytest.mark.parametrize(
+    ("completion", "mastery"), [("quiz", "70"), ("pages-and-quiz", None), ("pages", None)]
+)
+def test_scorm12_manifest_declares_the_mastery_score_only_when_the_quiz_decides(
+    mini_outline: Outline, completion: str, mastery: str | None
+) -> None:
+    # "Mastery score overrides status" (Moodle's default) sets passed/failed from score.raw
+    # alone: with a rule that also needs the pages it would pass a learner early (issue 6).
+    outline = replace(mini_outline, course=replace(mini_outline.course, completion=completion))
+    xml = to_bytes(Scorm12Packager().manifest(outline, CONTENT))
     assert validation_errors("scorm12", xml) == []
     text = xml.decode()
     assert 'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"' in text
     assert 'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"' in text
     assert "<schemaversion>1.2</schemaversion>" in text
-    assert "<adlcp:masteryscore>70</adlcp:masteryscore>" in text
+    scores = etree.fromstring(xml).findall(
+        ".//{http://www.adlnet.org/xsd/adlcp_rootv1p2}masteryscore"
+    )
+    assert [el.text for el in scores] == ([mastery] if mastery else [])
     assert 'adlcp:scormtype="sco"' in text
 
 

@@ -1,4 +1,4 @@
-"""SCORM 1.2: one SCO with the pass mark as adlcp:masteryscore."""
+"""SCORM 1.2: one SCO; the pass mark as adlcp:masteryscore only when the quiz alone completes it."""
 
 from __future__ import annotations
 
@@ -64,7 +64,10 @@ class Scorm12Packager(Packager):
             organization, _cp("item"), identifier=ids["sco"], identifierref=ids["res"]
         )
         etree.SubElement(item, _cp("title")).text = course.title
-        if course.quiz is not None:
+        if course.quiz is not None and course.completion_rule == "quiz":
+            # Only where the quiz alone completes the course: LMSs that apply "mastery score
+            # overrides status" (Moodle's default) set passed/failed from score.raw alone, which
+            # would pass a learner who has not met a rule that also needs the pages (issue 6).
             etree.SubElement(item, f"{{{ADLCP}}}masteryscore").text = decimal(course.pass_mark, 2)
         resources = etree.SubElement(root, _cp("resources"))
         resource = etree.SubElement(

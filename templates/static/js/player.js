@@ -1,11 +1,14 @@
 /* cpd-pack player: one single-page course. Talks to the LMS only through window.CPD_LMS
- * (js/lms.js: scorm12, scorm2004 or none). Saved-state format: see src/cpd_pack/state.py.
+ * (js/lms.js: scorm12, scorm2004 or none). Saved-state codec: js/state.js (format in
+ * src/cpd_pack/state.py).
  * Stable DOM hooks (for tests): section[data-page=<id>] (h1#title-<id>), [data-goto=<id>],
  * [data-seen-for=<id>], [data-action=prev|next|exit|check|submit-quiz|retake-quiz|print],
  * inputs name=q-<qid> / kc-<qid> value=a,b,..|true|false, name=sa-before|after-<sid> value=1..n,
  * textarea[data-reflection=<rid>] + [data-reflection-status=<rid>], #cpd-progress, #cpd-notice,
  * #cpd-quiz-results [data-results-score|verdict|next], #cpd-certificate [data-cert=name|date|hours],
- * #cpd-cert-missing [data-cert-needs], [data-sa-before|after=<sid>], #cpd-exited. */
+ * #cpd-cert-missing [data-cert-needs], [data-sa-before|after=<sid>], #cpd-exited [data-exit-message],
+ * #cpd-lost [data-lost-text] [data-lost-list] (reflections the LMS had no room for),
+ * [data-action=download-reflections|dismiss-lost]. */
 (function () {
   "use strict";
   const LMS = window.CPD_LMS;
@@ -23,135 +26,87 @@
   const D = JSON.parse(document.getElementById("cpd-data").textContent);
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.prototype.slice.call((root || document).querySelectorAll(sel));
-  const A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  const B36 = "0123456789abcdefghijklmnopqrstuvwxyz";
   const QUIZ = D.quiz ? D.quiz.questions : [];
   const N = D.pages.length;
-  const unit = (count) => Math.ceil(count / 6);
+  const ST = window.CPD_STATE;
+  let S = ST.create(D); // format: state.js and src/cpd_pack/state.py
 
-  /* ---- state (format documented in state.py) ---- */
-  const S = {
-    seen: D.pages.map(() => false),
-    quiz: { state: "0", submits: 0, seed: 0, answers: QUIZ.map((q) => q.options.map(() => false)) },
-    done: D.checks.map(() => false),
-    checks: D.checks.map((q) => q.options.map(() => false)),
-    before: D.statements.map(() => 0),
-    after: D.statements.map(() => 0),
-    day: 0, // completion date: days since 1970-01-01 (0 = not completed)
-    refl: D.reflections.map(() => "")
-  };
-
-  function bits(list, width) {
-    let out = "";
-    for (let i = 0; i < width; i++) {
-      let v = 0;
-      for (let k = 0; k < 6; k++) if (list[6 * i + k]) v |= 1 << k;
-      out += A64[v];
-    }
-    return out;
-  }
-  function unbits(text, count) {
-    const out = [];
-    for (let i = 0; i < count; i++) out.push(!!((Math.max(A64.indexOf(text[i / 6 | 0] || "A"), 0) >> (i % 6)) & 1));
-    return out;
-  }
-  function structural() {
-    let quiz = "";
-    if (D.quiz) {
-      const n = Math.min(S.quiz.submits, 1295);
-      const seed = S.quiz.seed;
-      quiz = S.quiz.state + B36[n / 36 | 0] + B36[n % 36] + A64[seed & 63] + A64[seed >> 6 & 63] + A64[seed >> 12 & 63] + A64[seed >> 18];
-      QUIZ.forEach((q, i) => { quiz += bits(S.quiz.answers[i], unit(q.options.length)); });
-    }
-    let checks = bits(S.done, unit(D.checks.length));
-    D.checks.forEach((q, i) => { checks += bits(S.checks[i], unit(q.options.length)); });
-    const day = B36[S.day / 1296 % 36 | 0] + B36[S.day / 36 % 36 | 0] + B36[S.day % 36];
-    const rate = (list) => list.map((r) => B36[r]).join("");
-    return ["1", D.hash, bits(S.seen, unit(N)), quiz, checks, rate(S.before), rate(S.after), day, ""].join("~");
-  }
-  function decode(text) {
-    const p = (text || "").split("~");
-    if (p.length !== 9 || p[0] !== "1" || p[1] !== D.hash) return false;
-    S.seen = unbits(p[2], N);
-    if (D.quiz && p[3].length >= 7) {
-      S.quiz.state = "0fp".indexOf(p[3][0]) >= 0 ? p[3][0] : "0";
-      S.quiz.submits = parseInt(p[3].slice(1, 3), 36) || 0;
-      S.quiz.seed = p[3].slice(3, 7).split("").reduce((v, c, k) => v | Math.max(A64.indexOf(c), 0) << 6 * k, 0);
-      let pos = 7;
-      QUIZ.forEach((q, i) => { const w = unit(q.options.length); S.quiz.answers[i] = unbits(p[3].slice(pos, pos + w), q.options.length); pos += w; });
-    }
-    let pos = unit(D.checks.length);
-    S.done = unbits(p[4].slice(0, pos), D.checks.length);
-    D.checks.forEach((q, i) => { const w = unit(q.options.length); S.checks[i] = unbits(p[4].slice(pos, pos + w), q.options.length); pos += w; });
-    const rates = (t) => D.statements.map((_, i) => Math.min(parseInt(t[i] || "0", 36) || 0, D.scale));
-    S.before = rates(p[5]);
-    S.after = rates(p[6]);
-    S.day = parseInt(p[7], 36) || 0;
-    try {
-      const r = p[8] ? JSON.parse(window.LZString.decompressFromEncodedURIComponent(p[8])) : [];
-      D.reflections.forEach((_, i) => { S.refl[i] = typeof r[i] === "string" ? r[i] : ""; });
-    } catch (e) { /* unreadable reflections: start empty */ }
-    return true;
-  }
   /* Structural state always fits (checked at build time); reflections get the room left.
-     When they do not fit, the longest are left out and the learner is told (never silently). */
-  function encode() {
-    const base = structural();
-    const room = LMS.limits.suspend - base.length;
-    const texts = S.refl.slice();
-    const pack = () => texts.some((t) => t) ? window.LZString.compressToEncodedURIComponent(JSON.stringify(texts)) : "";
-    let packed = pack();
-    const dropped = {};
-    while (packed.length > room) {
+     When they do not fit, the longest are left out (the one being written last) and the learner
+     is told at once, where they are (never silently). */
+  function encode(editing) {
+    S.seq = (S.seq + 1) % 46656;
+    const texts = S.refl.slice(), dropped = texts.map(() => false);
+    // a reflection lost before stays marked until the learner writes it again
+    const lost = () => S.refl.map((t, i) => dropped[i] || (S.lost[i] && !t));
+    let base = ST.structural(Object.assign({}, S, { lost: lost() }), D), packed = ST.reflections(texts);
+    while (packed.length > LMS.limits.suspend - base.length) {
       let k = -1;
-      texts.forEach((t, i) => { if (t && (k < 0 || t.length > texts[k].length)) k = i; });
+      texts.forEach((t, i) => { if (t && (k < 0 || (i !== editing && (k === editing || t.length > texts[k].length)))) k = i; });
       if (k < 0) break;
       dropped[k] = true;
       texts[k] = "";
-      packed = pack();
+      packed = ST.reflections(texts);
+      base = ST.structural(Object.assign({}, S, { lost: lost() }), D);
     }
-    D.reflections.forEach((r, i) => {
-      const msg = dropped[i] ? "This reflection is too long for your learning platform to save. It stays here until " +
-        "you leave the course: copy it somewhere safe, or shorten your reflections." : "";
-      const el = $('[data-reflection-status="' + r.id + '"]');
-      if (el && el.textContent !== msg) el.textContent = msg;
-    });
+    const fresh = dropped.map((d, i) => d && !S.lost[i]);
+    S.lost = lost();
+    reflectionStatus();
+    if (fresh.some(Boolean)) lostNotice(fresh, true);
     return base + packed;
   }
 
   /* ---- LMS reporting (never downgrade what the LMS holds: rules in the brief, §0.2, §0.3) ---- */
   let info = LMS.start({ courseId: D.course.id });
   const held = info.status;
+  // review or browse mode, or no credit: show everything, write nothing (standards.md §11.12)
+  const recording = info.connected && info.recording;
   const passMark = info.passMark !== null ? info.passMark : D.passMark;
+  const maxAttempts = D.quiz && D.quiz.maxAttempts ? D.quiz.maxAttempts : 0;
   let current = 0, exited = false, reported = null, quizShownAt = Date.now();
   const changedAt = {};
 
   const seenCount = () => S.seen.filter(Boolean).length;
-  const quizPassed = () => S.quiz.state === "p" || held.success === "passed";
+  const quizPassed = () => S.quiz.state === "p";
+  const attemptsLeft = () => !maxAttempts || S.quiz.submits < maxAttempts;
   function steps() {
     const pages = D.completion !== "quiz", quiz = D.completion !== "pages";
     return { done: (pages ? seenCount() : 0) + (quiz && quizPassed() ? 1 : 0), total: (pages ? N : 0) + (quiz ? 1 : 0) };
   }
+  /* The course's own rule, from its own saved state only: never from an LMS status (issue 6). */
   const ruleHolds = () => { const s = steps(); return s.done === s.total; };
-  const completed = () => ruleHolds() || held.completion === "completed";
-  const earned = () => completed() && (!D.quiz || quizPassed());
+  const earned = () => ruleHolds() && (!D.quiz || quizPassed());
+  // what is reported: the course's rule, or what the LMS already holds (never downgrade)
+  const completedForLms = () => ruleHolds() || held.completion === "completed";
 
-  function save(commit) {
+  function save(commit, editing) {
     if (exited) return;
-    const st = steps();
     if (earned() && !S.day) S.day = Math.floor(Date.now() / 86400000);
+    S.page = current;
+    if (!recording) return;
+    const st = steps();
     // progress_measure is 1.0 exactly when the completion rule holds (§1.3)
-    // (a completion the LMS already holds counts too: Moodle recomputes completion from it, §4)
-    const progress = completed() ? 1 : Math.min(st.done / st.total, 0.9999);
-    LMS.save({ location: D.pages[current].id, suspendData: encode(), progress: progress });
+    const progress = completedForLms() ? 1 : Math.min(st.done / st.total, 0.9999);
+    LMS.save({ location: D.pages[current].id, suspendData: encode(editing), progress: progress });
     if (commit) LMS.commit();
   }
-  function report(scorePercent) {
-    const passed = !D.quiz ? null : quizPassed() ? true : S.quiz.state === "f" ? false : null;
-    const key = completed() + "/" + passed;
-    if (scorePercent === null && key === reported) return;
+  const percent = (answers) => Math.round(10000 * QUIZ.filter((q, i) => isRight(q, answers[i])).length / QUIZ.length) / 100;
+  /* {completed, passed, final, scorePercent}: the adapter decides how its standard says it. */
+  function result() {
+    const submitted = D.quiz && S.quiz.state !== "0";
+    let score = submitted ? percent(S.quiz.answers) : null;
+    // a lower later score must not replace a pass the LMS already holds
+    if (score !== null && held.success === "passed" && (!quizPassed() || (held.scoreRaw !== null && score < held.scoreRaw))) score = null;
+    if (score !== null && held.scoreRaw !== null && Math.abs(score - held.scoreRaw) < 0.005) score = null; // held already
+    const passed = !D.quiz ? null : quizPassed() || held.success === "passed" ? true : S.quiz.state === "f" ? false : null;
+    return { completed: completedForLms(), passed: passed, final: passed === false && !attemptsLeft(), scorePercent: score };
+  }
+  function report() {
+    if (!recording) return;
+    const r = result(), key = JSON.stringify(r);
+    if (key === reported) return;
     reported = key;
-    LMS.setResult({ completed: completed(), passed: passed, scorePercent: scorePercent });
+    LMS.setResult(r);
   }
 
   /* ---- navigation and progress ---- */
@@ -172,9 +127,9 @@
     if (focus) {
       $("#title-" + D.pages[i].id).focus();
       const toc = $("#cpd-toc");
-      if (window.matchMedia && window.matchMedia("(max-width: 48em)").matches) toc.open = false;
+      if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) toc.open = false;
     }
-    report(null);
+    report();
     save(true);
   }
   function refresh() {
@@ -256,16 +211,17 @@
     });
     if (!submitted) return;
     const right = QUIZ.filter((q, i) => isRight(q, S.quiz.answers[i])).length;
-    const pct = Math.round(10000 * right / QUIZ.length) / 100;
-    $("[data-results-score]", res).textContent = "You answered " + right + " of " + QUIZ.length + " questions correctly (" + pct + "%).";
+    $("[data-results-score]", res).textContent = "You answered " + right + " of " + QUIZ.length +
+      " questions correctly (" + percent(S.quiz.answers) + "%).";
+    const left = maxAttempts ? maxAttempts - S.quiz.submits : -1;
     $("[data-results-verdict]", res).textContent = S.quiz.state === "p"
       ? "You passed. The pass mark is " + passMark + "%."
-      : quizPassed() ? "You did not reach the pass mark (" + passMark + "%) this time, but your earlier pass still counts."
-        : "You have not passed yet. The pass mark is " + passMark + "%.";
+      : "You have not passed yet. The pass mark is " + passMark + "%." +
+        (left === 0 ? " You have used all " + maxAttempts + " attempts." : left > 0 ? " Attempts left: " + left + "." : "");
     $("[data-results-next]", res).textContent = S.quiz.state === "p"
       ? (D.certificate_page ? "Your certificate is on the page \u201c" + pageTitle(D.certificate_page) + "\u201d." : "")
-      : "Read the feedback below, then retake the quiz when you are ready.";
-    $('[data-action="retake-quiz"]', res).hidden = S.quiz.state !== "f";
+      : left === 0 ? "Read the feedback above." : "Read the feedback above, then retake the quiz when you are ready.";
+    $('[data-action="retake-quiz"]', res).hidden = S.quiz.state !== "f" || !attemptsLeft();
   }
   const pageTitle = (id) => D.pages.filter((p) => p.id === id)[0].title;
   function submitQuiz() {
@@ -280,28 +236,22 @@
     $("#cpd-quiz-message").textContent = "";
     S.quiz.answers = answers;
     const now = Date.now();
-    let right = 0;
     QUIZ.forEach((q, i) => {
       const ok = isRight(q, answers[i]);
-      right += ok ? 1 : 0;
-      LMS.recordAnswer({ id: q.id, type: q.type, responseIds: q.options.filter((_, k) => answers[i][k]),
+      if (recording) LMS.recordAnswer({ id: q.id, type: q.type, responseIds: q.options.filter((_, k) => answers[i][k]),
         correctIds: q.correct, correct: ok, latencySeconds: Math.max(0, ((changedAt[q.id] || now) - quizShownAt) / 1000),
         description: q.text });
     });
-    const score = 100 * right / QUIZ.length;
     S.quiz.submits += 1;
-    S.quiz.state = score + 1e-9 >= passMark ? "p" : "f";
-    const passedBefore = held.success === "passed";
-    // a lower later score must not replace a pass the LMS already holds
-    const keepOld = passedBefore && (S.quiz.state !== "p" || (held.scoreRaw !== null && score < held.scoreRaw));
-    report(keepOld ? null : Math.round(score * 100) / 100);
+    S.quiz.state = percent(answers) + 1e-9 >= passMark ? "p" : "f";
+    report();
     refresh();
     save(true);
     quizView();
     $("#cpd-quiz-results").focus();
   }
   function retake() {
-    if (S.quiz.state !== "f") return;
+    if (S.quiz.state !== "f" || !attemptsLeft()) return;
     S.quiz.state = "0";
     S.quiz.answers = QUIZ.map((q) => q.options.map(() => false));
     quizShownAt = Date.now();
@@ -337,24 +287,87 @@
       return;
     }
     const needs = [];
-    if (D.completion !== "quiz" && seenCount() < N && held.completion !== "completed") needs.push("Visit every page (" + seenCount() + " of " + N + " seen so far).");
-    if (D.quiz && !quizPassed()) needs.push("Pass the final quiz (pass mark " + passMark + "%).");
+    if (D.completion !== "quiz" && seenCount() < N) needs.push("Visit every page (" + seenCount() + " of " + N + " seen so far).");
+    if (D.quiz && !quizPassed()) {
+      needs.push(attemptsLeft() ? "Pass the final quiz (pass mark " + passMark + "%)."
+        : "Pass the final quiz: you have used all your attempts, so ask your course provider about another one.");
+    }
     const ul = $("[data-cert-needs]");
     ul.textContent = "";
     needs.forEach((t) => { const li = document.createElement("li"); li.textContent = t; ul.appendChild(li); });
   }
+  /* ---- reflections the learning platform had no room for, and a copy of them all ---- */
+  const reflectionIndex = (rid) => D.reflections.map((x) => x.id).indexOf(rid);
+  function reflectionPlace(i) {
+    const r = D.reflections[i], p = D.pages.map((x) => x.id).indexOf(r.page);
+    const prompt = ($("#prompt-" + r.id) || { textContent: "" }).textContent.trim().replace(/\s+/g, " ");
+    return { page: "page " + (p + 1) + " \u201c" + D.pages[p].title + "\u201d", prompt: prompt };
+  }
+  function reflectionStatus() {
+    D.reflections.forEach((r, i) => {
+      const msg = !S.lost[i] ? "" : S.refl[i]
+        ? "Your learning platform has no room left to save this reflection. It stays here until you leave the course: " +
+          "download your reflections to keep a copy, or shorten your longer reflections."
+        : "A reflection you wrote here earlier could not be saved by your learning platform (it had no room left).";
+      const el = $('[data-reflection-status="' + r.id + '"]');
+      if (el && el.textContent !== msg) el.textContent = msg;
+    });
+  }
+  /* Told where the learner is (a fixed alert over the page), naming each reflection concerned. */
+  function lostNotice(which, now) {
+    const places = D.reflections.map((_, i) => i).filter((i) => which[i]).map(reflectionPlace);
+    if (!places.length) return;
+    const list = $("[data-lost-list]");
+    list.textContent = "";
+    places.forEach((pl) => {
+      const li = document.createElement("li");
+      li.textContent = pl.page + (pl.prompt ? ": \u201c" + pl.prompt.slice(0, 90) + (pl.prompt.length > 90 ? "\u2026" : "") + "\u201d" : "");
+      list.appendChild(li);
+    });
+    $("[data-lost-text]").textContent = now
+      ? "Your learning platform has no room left to save " + (places.length > 1 ? "these reflections" : "this reflection") +
+        ". It stays on screen until you leave the course. Download your reflections now to keep a copy, or shorten the longer ones."
+      : "When you last left the course, your learning platform had no room to keep " +
+        (places.length > 1 ? "these reflections" : "this reflection") + ", so it was lost. Download your reflections to keep a copy of what you write.";
+    $("#cpd-lost").hidden = false;
+  }
+  function downloadReflections() {
+    const lines = [D.course.title, "My reflections, " + new Date().toLocaleDateString(D.course.language), ""];
+    D.reflections.forEach((r, i) => {
+      const text = (($('[data-reflection="' + r.id + '"]') || {}).value || S.refl[i] || "").trim();
+      if (!text) return;
+      const pl = reflectionPlace(i);
+      lines.push("## " + pl.page.charAt(0).toUpperCase() + pl.page.slice(1), pl.prompt, "", text, "");
+    });
+    if (lines.length === 3) lines.push("You have not written any reflections yet.");
+    const url = URL.createObjectURL(new Blob(["\ufeff" + lines.join("\r\n")], { type: "text/plain;charset=utf-8" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = D.course.id + "-reflections.txt";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
   function exit() {
     if (exited) return;
-    report(null);
+    report();
     save(false);
     exited = true;
-    LMS.finish({ suspend: true, leave: true });
-    if (!info.connected) {
-      $("[data-exit-message]").textContent = "No learning platform was found, so your progress was not recorded. You can close this window.";
-    }
+    LMS.finish({ suspend: true, leave: true, record: recording });
+    let framed = false;
+    try { framed = window.parent !== window; } catch (e) { framed = true; }
+    // Inside an LMS frame the window is the LMS's own (Moodle ignores suspendAll, §11.15).
+    $("[data-exit-message]").textContent = !info.connected
+      ? "No learning platform was found, so your progress was not recorded. You can close this window."
+      : (recording ? "Your progress has been saved. " : "This visit was not recorded. ") +
+        (framed ? "To leave, use your learning platform\u2019s own exit or back link, outside this course."
+          : "You can close this window.");
     $$(".cpd-page").forEach((s) => { s.hidden = s.id !== "cpd-exited"; });
     $("#cpd-pager").hidden = true;
     $(".cpd-nav").hidden = true;
+    $("#cpd-lost").hidden = true;
     $("#cpd-exited-title").focus();
   }
 
@@ -371,6 +384,8 @@
     else if (act === "check") check(D.checks.map((q) => q.id).indexOf(btn.getAttribute("data-question")));
     else if (act === "retake-quiz") retake();
     else if (act === "print") window.print();
+    else if (act === "download-reflections") downloadReflections();
+    else if (act === "dismiss-lost") $("#cpd-lost").hidden = true;
   });
   const form = $("#cpd-quiz");
   if (form) form.addEventListener("submit", (ev) => { ev.preventDefault(); submitQuiz(); });
@@ -385,20 +400,29 @@
       if (qi >= 0 && S.quiz.state === "0") { S.quiz.answers[qi] = chosen(t.closest("[data-question]"), QUIZ[qi]); save(false); }
     }
     const r = t.getAttribute("data-reflection");
-    if (r) { S.refl[D.reflections.map((x) => x.id).indexOf(r)] = t.value; save(true); } // on blur
+    if (r) { const i = reflectionIndex(r); S.refl[i] = t.value; save(true, i); } // on blur
   });
   document.addEventListener("input", (ev) => {
     const r = ev.target.getAttribute && ev.target.getAttribute("data-reflection");
-    if (r) S.refl[D.reflections.map((x) => x.id).indexOf(r)] = ev.target.value;
+    if (r) S.refl[reflectionIndex(r)] = ev.target.value;
   });
   // Never unload/beforeunload (pitfall 4); pagehide ends the session once, hidden commits.
-  window.addEventListener("pagehide", () => { if (!exited) { report(null); save(false); exited = true; LMS.finish({ suspend: true }); } });
+  window.addEventListener("pagehide", () => {
+    if (!exited) { report(); save(false); exited = true; LMS.finish({ suspend: true, record: recording }); }
+  });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") save(true); });
 
   /* ---- launch ---- */
-  if (!info.connected) $("#cpd-notice").textContent = "Progress is not being recorded.";
-  if (window.matchMedia && window.matchMedia("(max-width: 48em)").matches) $("#cpd-toc").open = false;
-  const restored = (info.entry === "resume" || info.entry === "") && decode(info.suspendData);
+  // the sticky contents list sits under the sticky header, whatever height it wraps to
+  const head = $(".cpd-header"), sizeHead = () => document.documentElement.style.setProperty("--cpd-head", head.offsetHeight + "px");
+  sizeHead();
+  if (window.ResizeObserver) new ResizeObserver(sizeHead).observe(head);
+  $("#cpd-notice").textContent = !info.connected ? "Progress is not being recorded."
+    : recording ? "" : "Review mode: you can look through the course and your results, but this visit may not be recorded.";
+  if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) $("#cpd-toc").open = false;
+  // the saved state is the attempt's own (resumed, or shown again in review mode)
+  const saved = info.entry !== "ab-initio" || info.mode === "review" ? ST.decode(info.suspendData, D) : null;
+  if (saved) S = saved;
   shuffle();
   D.checks.forEach((q, i) => {
     const box = $('[data-check="' + q.id + '"]');
@@ -406,9 +430,12 @@
     if (S.done[i]) feedback(box, q, S.checks[i], true);
   });
   D.reflections.forEach((r, i) => { const el = $('[data-reflection="' + r.id + '"]'); if (el) el.value = S.refl[i]; });
+  reflectionStatus();
+  lostNotice(S.lost.map((l, i) => l && !S.refl[i]), false);
   ratings();
   quizView();
-  const at = restored ? D.pages.map((p) => p.id).indexOf(info.location) : -1;
+  // the saved state's page wins over the LMS's location, which can be stale (issue 6, §11.14)
+  const at = saved ? S.page : D.pages.map((p) => p.id).indexOf(info.location);
   show(at >= 0 ? at : 0, false);
   }
 })();

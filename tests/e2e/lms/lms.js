@@ -11,7 +11,13 @@
  *   window.lmsFinal       after Terminate: {commit: renderCommitCMI(true),
  *                         flat: getFlattenedCMI() + flattened commit (adds total_time)}
  *   window.lmsApi         the unwrapped scorm-again object (for reading the CMI)
+ *   window.lmsStore       what the LMS's server holds after each Commit/Terminate: the launch
+ *                         values, updated with every element sent. cfg.sendOnlyChanged sends,
+ *                         as Moodle's 2004 player does (standards.md §11.14), only elements whose
+ *                         value differs from the value at launch; otherwise every element.
  * Start with startLMS({version, initial, launch, settings}) or a JSON config in the URL hash.
+ * 1.2 applies "mastery score overrides status" at LMSFinish as Moodle does by default (§4, §11.4,
+ * §11.11): scorm-again's mastery_override, set explicitly here.
  */
 "use strict";
 
@@ -38,6 +44,7 @@
   window.lmsFinal = null;
   window.lmsApi = null;
   window.lmsConfig = null;
+  window.lmsStore = null;
 
   function flatten(obj, prefix, out) {
     for (const [key, value] of Object.entries(obj)) {
@@ -53,6 +60,16 @@
     const commit = JSON.parse(JSON.stringify(api.renderCommitCMI(true)));
     const flat = JSON.parse(JSON.stringify(api.getFlattenedCMI()));
     return { commit, flat: Object.assign(flat, flatten(commit, "", {})) };
+  }
+
+  /* The server side: after a Commit or Terminate, keep what the LMS sends (see lmsStore). */
+  function store(api) {
+    const now = snapshot(api).flat, launch = window.lmsConfig.initial || {};
+    for (const [k, v] of Object.entries(now)) {
+      if (v === "" || v === null || v === undefined) continue;
+      if (window.lmsConfig.sendOnlyChanged && String(launch[k]) === String(v)) continue;
+      window.lmsStore[k] = String(v);
+    }
   }
 
   /* Replace each API method by a logging wrapper (own property on the instance). */
@@ -81,6 +98,9 @@
           }
         }
         if (generic in window.lmsCounts) window.lmsCounts[generic] += 1;
+        if ((generic === "Commit" || generic === "Terminate") && result === "true") {
+          try { store(api); } catch (e) { window.lmsStore.error = String(e); }
+        }
         if (generic === "Terminate" && result === "true" && window.lmsFinal === null) {
           try {
             window.lmsFinal = snapshot(api);
@@ -108,6 +128,7 @@
       {
         lmsCommitUrl: false,
         autocommit: false,
+        mastery_override: true,
         logLevel: 3,
         onLogMessage: (level, message) => window.lmsMessages.push({ level, message: String(message) }),
       },
@@ -115,6 +136,7 @@
     );
     const api = version === "1.2" ? new window.Scorm12API(settings) : new window.Scorm2004API(settings);
     if (cfg.initial && Object.keys(cfg.initial).length) api.loadFromFlattenedJSON(cfg.initial);
+    window.lmsStore = Object.assign({}, cfg.initial || {});
     window.lmsApi = api;
     instrument(api, version);
     // cfg.apiDelayMs: expose the API only after the SCO has started loading, as some LMSs do
@@ -122,17 +144,25 @@
     const expose = () => { window[version === "1.2" ? "API" : "API_1484_11"] = api; };
     if (cfg.apiDelayMs) setTimeout(expose, cfg.apiDelayMs); else expose();
 
+    // cfg.popup: open the SCO in a new window, as LMSs do for "new window" activities
+    if (cfg.popup) return !!(window.lmsPopup = window.open(cfg.launch, "sco"));
     const frame = document.createElement("iframe");
     frame.id = "sco";
     frame.name = "sco";
     frame.title = "Course content";
     frame.src = cfg.launch;
+    // cfg.frame {width, height}: a fixed player frame, as Moodle's (714x666 at 1366 px, §11.16)
+    if (cfg.frame) {
+      frame.style.width = cfg.frame.width + "px";
+      frame.style.height = cfg.frame.height + "px";
+    }
     document.getElementById("player").appendChild(frame);
     return true;
   };
 
   /* Simulate the learner leaving the SCO (Moodle: closing the player / next activity). */
   window.unloadSCO = function () {
+    if (window.lmsPopup) { window.lmsPopup.close(); return; }
     const frame = document.getElementById("sco");
     if (frame) frame.src = "about:blank";
   };

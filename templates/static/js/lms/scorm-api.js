@@ -58,8 +58,13 @@
     },
     /* What start() returns when no LMS is there: the course works and records nothing. */
     offline: function () {
-      return { connected: false, entry: "", location: "", suspendData: "", learnerName: "", passMark: null,
-        status: { completion: "unknown", success: "unknown", scoreRaw: null } };
+      return { connected: false, recording: false, mode: "normal", entry: "", location: "", suspendData: "",
+        learnerName: "", passMark: null, status: { completion: "unknown", success: "unknown", scoreRaw: null } };
+    },
+    /* Whether this launch may write results: only in normal mode with credit (an LMS that says
+       nothing about them means normal and credit, pitfall 11). */
+    recording: function (mode, credit) {
+      return (mode || "normal") === "normal" && credit !== "no-credit";
     }
   };
 })();

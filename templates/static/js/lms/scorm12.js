@@ -10,12 +10,15 @@
       commit: "LMSCommit", error: "LMSGetLastError" },
     el: { status: "cmi.core.lesson_status", entry: "cmi.core.entry", location: "cmi.core.lesson_location",
       suspend: "cmi.suspend_data", name: "cmi.core.student_name", mastery: "cmi.student_data.mastery_score",
+      mode: "cmi.core.lesson_mode", credit: "cmi.core.credit",
       raw: "cmi.core.score.raw", min: "cmi.core.score.min", max: "cmi.core.score.max",
       exit: "cmi.core.exit", session: "cmi.core.session_time", count: "cmi.interactions._count",
       ix: "cmi.interactions." },
-    // 1.2 has one status; rank decides what may overwrite what (never downgrade). A failed quiz
-    // that is retaken and passed while pages remain unseen goes back to incomplete.
+    // 1.2 has one status; rank decides what may overwrite what (never downgrade). failed is
+    // only for a quiz with no attempt left (pitfall 14, §11.12), and may go back to incomplete.
     rank: { "": 0, "not attempted": 0, browsed: 1, incomplete: 1, failed: 1, completed: 3, passed: 4 },
+    // statuses an LMS's mastery override cannot contradict (§4, §11.4, §11.11)
+    final: { passed: true, failed: true },
     type: { single: "choice", multiple: "choice", "true-false": "true-false" },
     tf: { "true": "t", "false": "f" }, // 1.2 true-false response vocabulary
     result: { correct: "correct", wrong: "wrong" }, // 1.2 says "wrong", not "incorrect" (pitfall 8)
@@ -26,7 +29,7 @@
   };
 
   var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, pad = window.CPD_API.pad;
-  var started = 0, held = "";
+  var started = 0, held = "", mastery = false;
 
   /* CMITimespan HHHH:MM:SS.SS, always two-digit hundredths (Moodle misreads one digit, §11.6). */
   function timespan(seconds) {
@@ -47,20 +50,25 @@
       started = Date.now();
       if (!lms.open()) return window.CPD_API.offline();
       held = get(C.el.status);
-      var mastery = parseFloat(get(C.el.mastery)), raw = parseFloat(get(C.el.raw));
+      var masteryScore = parseFloat(get(C.el.mastery)), raw = parseFloat(get(C.el.raw));
+      var mode = get(C.el.mode) || "normal";
+      mastery = !isNaN(masteryScore);
       var info = {
         connected: true,
+        mode: mode,
+        recording: window.CPD_API.recording(mode, get(C.el.credit)),
         entry: get(C.el.entry) || "",
         location: get(C.el.location),
         suspendData: get(C.el.suspend),
         learnerName: window.CPD_API.displayName(get(C.el.name)),
-        passMark: isNaN(mastery) ? null : mastery,
+        passMark: mastery ? masteryScore : null,
         status: {
           completion: held === "passed" || held === "completed" ? "completed" : "incomplete",
           success: held === "passed" ? "passed" : held === "failed" ? "failed" : "unknown",
           scoreRaw: isNaN(raw) ? null : raw
         }
       };
+      if (!info.recording) return info; // review, browse or no credit: write nothing
       // Moodle turns a status still "not attempted" into "completed" at LMSFinish (§11.4).
       if (!C.rank[held]) { set(C.el.status, "incomplete"); held = "incomplete"; }
       set(C.el.exit, C.exit); // the learner may always come back (§0.6)
@@ -85,25 +93,31 @@
       set(p + "latency", timespan(a.latencySeconds));
       set(p + "time", clock(new Date()));
     },
-    /* r = {completed, passed: true|false|null, scorePercent: number|null}; 1.2 has one status:
-       passed only when the completion rule holds, failed on a failed quiz, else incomplete. */
+    /* r = {completed, passed: true|false|null, final, scorePercent: number|null}. 1.2 has one
+       status: passed only when the completion rule holds, failed only when no attempt is left
+       (final), else incomplete. Where the LMS holds a mastery score, an LMS applying "mastery
+       score overrides status" (Moodle's default) would turn any status into passed or failed
+       from score.raw alone at LMSFinish, so the score goes only with a status that agrees. */
     setResult: function (r) {
-      if (r.scorePercent !== null && r.scorePercent !== undefined) {
+      var status = r.passed === false && r.final ? "failed"
+        : r.completed ? (r.passed ? "passed" : "completed") : "incomplete";
+      var hasScore = r.scorePercent !== null && r.scorePercent !== undefined;
+      if (hasScore && (!mastery || C.final[status])) {
         set(C.el.min, "0");
         set(C.el.max, "100");
         set(C.el.raw, decimal(r.scorePercent));
       }
-      var status = r.passed === false ? "failed"
-        : r.completed ? (r.passed ? "passed" : "completed") : "incomplete";
       if (C.rank[status] >= (C.rank[held] || 0) && status !== held) {
         if (set(C.el.status, status)) held = status;
       }
     },
     commit: lms.commit,
-    finish: function () {
+    finish: function (opts) {
       if (!lms.live()) return;
-      set(C.el.exit, C.exit);
-      set(C.el.session, timespan((Date.now() - started) / 1000));
+      if (!opts || opts.record !== false) {
+        set(C.el.exit, C.exit);
+        set(C.el.session, timespan((Date.now() - started) / 1000));
+      }
       lms.close();
     }
   };

@@ -14,6 +14,7 @@
       passing: "cmi.scaled_passing_score", raw: "cmi.score.raw", min: "cmi.score.min",
       max: "cmi.score.max", scaled: "cmi.score.scaled", progress: "cmi.progress_measure",
       exit: "cmi.exit", session: "cmi.session_time", nav: "adl.nav.request", count: "cmi.interactions._count",
+      mode: "cmi.mode", credit: "cmi.credit",
       ix: "cmi.interactions." },
     type: { single: "choice", multiple: "choice", "true-false": "true-false" },
     result: { correct: "correct", wrong: "incorrect" }, // 2004 says "incorrect" (pitfall 8)
@@ -30,6 +31,7 @@
   };
 
   var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, started = 0, courseId = "";
+  var heldCompleted = false, heldPassed = false;
 
   function fixed(x, places) { // decimal without exponent or trailing zeros
     var s = (Math.round(x * Math.pow(10, places)) / Math.pow(10, places)).toFixed(places);
@@ -54,8 +56,13 @@
       if (!lms.open()) return window.CPD_API.offline();
       var completion = get(C.el.completion), success = get(C.el.success);
       var passing = parseFloat(get(C.el.passing)), raw = parseFloat(get(C.el.raw));
+      var mode = get(C.el.mode) || "normal";
+      heldCompleted = completion === "completed";
+      heldPassed = success === "passed";
       var info = {
         connected: true,
+        mode: mode,
+        recording: window.CPD_API.recording(mode, get(C.el.credit)),
         entry: get(C.el.entry) || "",
         location: get(C.el.location),
         suspendData: get(C.el.suspend),
@@ -68,6 +75,7 @@
           scoreRaw: isNaN(raw) ? null : raw
         }
       };
+      if (!info.recording) return info; // review, browse or no credit: write nothing
       if (completion !== "completed" && completion !== "incomplete") set(C.el.completion, "incomplete");
       set(C.el.exit, C.exit); // Moodle restores state only after exit=suspend (§0.6)
       return info;
@@ -91,8 +99,10 @@
       set(p + "timestamp", timestamp(new Date()));
       if (a.description) set(p + "description", a.description.slice(0, 250));
     },
-    /* r = {completed, passed: true|false|null, scorePercent: number|null}. Moodle grades only
-       score.raw (§0.2) and never derives success_status itself (§0.3). */
+    /* r = {completed, passed: true|false|null, final, scorePercent: number|null}. Moodle grades
+       only score.raw (§0.2) and never derives success_status itself (§0.3). What the LMS holds
+       is never downgraded; "Require status: Completed" in Moodle reads completion_status,
+       which is completed only when the course's rule holds. */
     setResult: function (r) {
       if (r.scorePercent !== null && r.scorePercent !== undefined) {
         set(C.el.scaled, fixed(r.scorePercent / 100, 4));
@@ -100,15 +110,17 @@
         set(C.el.min, "0");
         set(C.el.max, "100");
       }
-      if (r.passed === true || r.passed === false) set(C.el.success, r.passed ? "passed" : "failed");
-      set(C.el.completion, r.completed ? "completed" : "incomplete");
+      if (r.passed === true || (r.passed === false && !heldPassed)) set(C.el.success, r.passed ? "passed" : "failed");
+      set(C.el.completion, r.completed || heldCompleted ? "completed" : "incomplete");
     },
     commit: lms.commit,
     finish: function (opts) {
       if (!lms.live()) return;
-      set(C.el.exit, C.exit);
-      if (opts && opts.leave) set(C.el.nav, C.leaveRequest);
-      set(C.el.session, duration((Date.now() - started) / 1000));
+      if (!opts || opts.record !== false) {
+        set(C.el.exit, C.exit);
+        if (opts && opts.leave) set(C.el.nav, C.leaveRequest);
+        set(C.el.session, duration((Date.now() - started) / 1000));
+      }
       lms.close();
     }
   };
