@@ -79,6 +79,14 @@ def test_duplicate_ids() -> None:
             "course.yaml:4:1: completion: 'quiz' needs a 'quiz'; this course has none",
         ),
         (
+            "quiz: {max_attempts: 1.5, questions: [{id: q, type: true-false, prompt: P, answer: true}]}\n",
+            "course.yaml:4:8: quiz.max_attempts: expected a whole number; found 1.5",
+        ),
+        (
+            "quiz: {max_attempts: 0, questions: [{id: q, type: true-false, prompt: P, answer: true}]}\n",
+            "course.yaml:4:8: quiz.max_attempts: must be at least 1; found 0",
+        ),
+        (
             "id: Bad Id\n",
             "course.yaml:4:1: id: must be lowercase letters, digits and hyphens, starting "
             "with a letter, at most 64 characters; found 'Bad Id'",

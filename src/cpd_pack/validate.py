@@ -73,8 +73,8 @@ class _Converter:
             return _INVALID if _INVALID in items else tuple(items)
         if isinstance(hint, type) and is_dataclass(hint):
             return self.instance(hint, value, path)
-        checks = {str: (str,), bool: (bool,), float: (int, float)}[hint]
-        if not isinstance(value, checks) or (hint is float and isinstance(value, bool)):
+        checks = {str: (str,), bool: (bool,), float: (int, float), int: (int,)}[hint]
+        if not isinstance(value, checks) or (hint in (float, int) and isinstance(value, bool)):
             return self.fail(path, f"expected {_EXPECTED[hint]}; found {_found(value)}")
         return float(value) if hint is float else value  # type: ignore[arg-type]
 
@@ -140,7 +140,7 @@ class _Converter:
 
 
 _INVALID = object()
-_EXPECTED = {str: "text", bool: "true or false", float: "a number"}
+_EXPECTED = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
 
 
 @cache

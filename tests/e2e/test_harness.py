@@ -147,3 +147,39 @@ def test_launch_from_zip_follows_manifest(
     session.frame.click("#finish")
     final = session.wait_for_terminate()
     assert final is not None and final["cmi.core.lesson_status"] == "passed"
+
+
+def _bare_lms(page: Page, server: LmsServer, version: str, **cfg: object) -> None:
+    """The test LMS with its API and no SCO: the test plays the SCO's part."""
+    page.goto(server.lms_url)
+    page.evaluate(
+        "cfg => startLMS(cfg)",
+        {"version": version, "initial": default_initial(version), "launch": "about:blank", **cfg},
+    )
+
+
+def test_scorm12_mastery_override_applies_at_lmsfinish(page: Page, http_server: LmsServer) -> None:
+    """As Moodle by default (standards.md §4, §11.11): incomplete plus a raw score at or above
+    the mastery score (70) is stored as passed; below it, as failed."""
+    for raw, stored in (("100", "passed"), ("40", "failed")):
+        _bare_lms(page, http_server, "1.2")
+        final = page.evaluate(
+            """raw => { API.LMSInitialize(""); API.LMSSetValue("cmi.core.lesson_status", "incomplete");
+            API.LMSSetValue("cmi.core.score.raw", raw); API.LMSFinish("");
+            return window.lmsFinal.flat["cmi.core.lesson_status"]; }""",
+            raw,
+        )
+        assert final == stored
+
+
+def test_the_store_can_keep_only_changed_values(page: Page, http_server: LmsServer) -> None:
+    """Moodle's 2004 player (§11.14): a location changed and changed back stays stored changed."""
+    for only_changed, stored in ((True, "b"), (False, "a")):
+        initial = {**default_initial("2004"), "cmi.location": "a", "cmi.entry": "resume"}
+        _bare_lms(page, http_server, "2004", initial=initial, sendOnlyChanged=only_changed)
+        result = page.evaluate(
+            """() => { API_1484_11.Initialize(""); API_1484_11.SetValue("cmi.location", "b");
+            API_1484_11.Commit(""); API_1484_11.SetValue("cmi.location", "a");
+            API_1484_11.Terminate(""); return window.lmsStore["cmi.location"]; }"""
+        )
+        assert result == stored

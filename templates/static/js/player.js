@@ -119,6 +119,12 @@
       const id = a.getAttribute("data-goto");
       if (id === D.pages[i].id) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
+    // keep the current page in view in the contents list, which scrolls on its own
+    const nav = $(".cpd-nav"), link = $('[aria-current="page"]', nav);
+    if (link && nav.clientHeight < nav.scrollHeight &&
+        (link.offsetTop < nav.scrollTop || link.offsetTop + link.offsetHeight > nav.scrollTop + nav.clientHeight)) {
+      nav.scrollTop = link.offsetTop - nav.clientHeight / 3;
+    }
     $('[data-action="prev"]').disabled = i === 0;
     $('[data-action="next"]').disabled = i === N - 1;
     $("#cpd-page-count").textContent = "Page " + (i + 1) + " of " + N;
