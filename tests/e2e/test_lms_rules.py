@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from harness import normalize_version, relaunch_data
+from harness import format_violations, normalize_version, relaunch_data, run_axe
 from test_scorm_runtime import (
     FORMATS,
     check_clean,
@@ -281,6 +281,8 @@ def test_reflections_the_lms_cannot_keep_are_told_where_the_learner_is(
     box = frame.locator("#cpd-lost").bounding_box()
     height = frame.evaluate("() => innerHeight")
     assert box is not None and 0 <= box["y"] < height
+    violations = run_axe(frame)  # the alert and the download buttons are accessible too
+    assert violations == [], format_violations(violations)
     status = frame.text_content(f'[data-reflection-status="{spots[0].id}"]') or ""
     assert "no room left to save this reflection" in status
 
