@@ -36,11 +36,11 @@ const N12 = { init: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue", com
 const N04 = { init: "Initialize", get: "GetValue", set: "SetValue", commit: "Commit", finish: "Terminate" };
 const sets = (calls) => calls.filter((c) => c[0].indexOf("SetValue") >= 0).map((c) => [c[1], c[2]]);
 
-test("scorm2004: start, interaction order and formats", () => {
+test("scorm2004: start, interaction order and formats", async () => {
   const f = fakeApi(N04, { "cmi.scaled_passing_score": "0.75", "cmi.learner_name": "Doe, Jane",
     "cmi.completion_status": "unknown" });
   const lms = load("scorm2004.js", "API_1484_11", f.api);
-  const info = lms.start({ courseId: "c1" });
+  const info = await lms.start({ courseId: "c1" });
   assert.strictEqual(info.connected, true);
   assert.strictEqual(info.passMark, 75);
   assert.strictEqual(info.learnerName, "Jane Doe");
@@ -71,11 +71,11 @@ test("scorm2004: start, interaction order and formats", () => {
   assert.strictEqual(f.data["cmi.exit"], "suspend");
 });
 
-test("scorm12: vocabulary, time formats and no downgrade", () => {
+test("scorm12: vocabulary, time formats and no downgrade", async () => {
   const f = fakeApi(N12, { "cmi.core.lesson_status": "passed", "cmi.student_data.mastery_score": "",
     "cmi.core.student_name": "Doe, Jane", "cmi.interactions._count": "2" });
   const lms = load("scorm12.js", "API", f.api);
-  const info = lms.start({ courseId: "c1" });
+  const info = await lms.start({ courseId: "c1" });
   assert.strictEqual(info.passMark, null);
   assert.deepStrictEqual(JSON.parse(JSON.stringify(info.status)), { completion: "completed", success: "passed", scoreRaw: null });
   f.calls.length = 0;
@@ -94,10 +94,10 @@ test("scorm12: vocabulary, time formats and no downgrade", () => {
   assert.match(f.data["cmi.core.session_time"], /^\d{4}:\d\d:\d\d\.\d\d$/);
 });
 
-test("scorm12: status mapping from a fresh attempt", () => {
+test("scorm12: status mapping from a fresh attempt", async () => {
   const f = fakeApi(N12, { "cmi.core.lesson_status": "not attempted" });
   const lms = load("scorm12.js", "API", f.api);
-  lms.start({});
+  await lms.start({});
   assert.strictEqual(f.data["cmi.core.lesson_status"], "incomplete");
   lms.setResult({ completed: false, passed: true, final: false, scorePercent: 90 });
   assert.strictEqual(f.data["cmi.core.lesson_status"], "incomplete");
@@ -112,12 +112,12 @@ test("scorm12: status mapping from a fresh attempt", () => {
   assert.strictEqual(f.data["cmi.core.lesson_status"], "passed");
 });
 
-test("scorm12: with a mastery score, the score goes only with a final status", () => {
+test("scorm12: with a mastery score, the score goes only with a final status", async () => {
   // An LMS applying "mastery score overrides status" (Moodle's default) would turn incomplete
   // plus a score into passed or failed at LMSFinish.
   const f = fakeApi(N12, { "cmi.core.lesson_status": "not attempted", "cmi.student_data.mastery_score": "70" });
   const lms = load("scorm12.js", "API", f.api);
-  assert.strictEqual(lms.start({}).passMark, 70);
+  assert.strictEqual((await lms.start({})).passMark, 70);
   lms.setResult({ completed: false, passed: true, final: false, scorePercent: 90 });
   lms.setResult({ completed: false, passed: false, final: false, scorePercent: 20 });
   assert.strictEqual(f.data["cmi.core.score.raw"], undefined);
@@ -126,35 +126,35 @@ test("scorm12: with a mastery score, the score goes only with a final status", (
   assert.deepStrictEqual([f.data["cmi.core.lesson_status"], f.data["cmi.core.score.raw"]], ["passed", "90"]);
 });
 
-test("review mode or no credit: nothing is written", () => {
+test("review mode or no credit: nothing is written", async () => {
   for (const [file, name, names, initial] of [
     ["scorm12.js", "API", N12, { "cmi.core.lesson_mode": "review", "cmi.core.lesson_status": "failed" }],
     ["scorm12.js", "API", N12, { "cmi.core.lesson_mode": "normal", "cmi.core.credit": "no-credit" }],
     ["scorm2004.js", "API_1484_11", N04, { "cmi.mode": "browse" }],
     ["scorm2004.js", "API_1484_11", N04, { "cmi.mode": "normal", "cmi.credit": "no-credit" }]]) {
     const f = fakeApi(names, initial);
-    const info = load(file, name, f.api).start({});
+    const info = await load(file, name, f.api).start({});
     assert.strictEqual(info.connected, true);
     assert.strictEqual(info.recording, false, JSON.stringify(initial));
     assert.deepStrictEqual(sets(f.calls), []);
   }
   const f = fakeApi(N04, {});
-  assert.strictEqual(load("scorm2004.js", "API_1484_11", f.api).start({}).recording, true); // unset: normal, credit
+  assert.strictEqual((await load("scorm2004.js", "API_1484_11", f.api).start({})).recording, true); // unset: normal, credit
 });
 
-test("scorm2004: never downgrades what the LMS holds", () => {
+test("scorm2004: never downgrades what the LMS holds", async () => {
   const f = fakeApi(N04, { "cmi.completion_status": "completed", "cmi.success_status": "passed" });
   const lms = load("scorm2004.js", "API_1484_11", f.api);
-  lms.start({});
+  await lms.start({});
   lms.setResult({ completed: false, passed: false, final: false, scorePercent: null });
   assert.strictEqual(f.data["cmi.completion_status"], "completed");
   assert.strictEqual(f.data["cmi.success_status"], "passed");
 });
 
-test("no API: every adapter degrades quietly", () => {
+test("no API: every adapter degrades quietly", async () => {
   for (const [file, name] of [["scorm12.js", "API"], ["scorm2004.js", "API_1484_11"], ["none.js", "x"]]) {
     const lms = load(file, name, null);
-    const info = lms.start({ courseId: "c" });
+    const info = await lms.start({ courseId: "c" });
     assert.strictEqual(info.connected, false);
     assert.doesNotThrow(() => {
       lms.save({ location: "p", suspendData: "x", progress: 0.5 });

@@ -20,9 +20,15 @@
     if (LMS.found() || !framed || waited >= 3000) start();
     else setTimeout(() => whenReady(start, waited + 100), 100);
   }
-  whenReady(boot, 0);
+  /* Every adapter's start() is asynchronous (xAPI and cmi5 fetch a token and state first). */
+  whenReady(() => {
+    let started;
+    try { started = Promise.resolve(LMS.start({ courseId: courseId() })); } catch (e) { started = Promise.reject(e); }
+    started.catch(() => window.CPD_API.offline()).then(run);
+  }, 0);
+  function courseId() { return JSON.parse(document.getElementById("cpd-data").textContent).course.id; }
 
-  function boot() {
+  function run(info) {
   const D = JSON.parse(document.getElementById("cpd-data").textContent);
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.prototype.slice.call((root || document).querySelectorAll(sel));
@@ -57,7 +63,6 @@
   }
 
   /* ---- LMS reporting (never downgrade what the LMS holds: rules in the brief, §0.2, §0.3) ---- */
-  let info = LMS.start({ courseId: D.course.id });
   const held = info.status;
   // review or browse mode, or no credit: show everything, write nothing (standards.md §11.12)
   const recording = info.connected && info.recording;
@@ -91,7 +96,8 @@
     if (commit) LMS.commit();
   }
   const percent = (answers) => Math.round(10000 * QUIZ.filter((q, i) => isRight(q, answers[i])).length / QUIZ.length) / 100;
-  /* {completed, passed, final, scorePercent}: the adapter decides how its standard says it. */
+  /* {completed, passed, final, scorePercent, points, maxPoints}: the adapter decides how its
+     standard says it (points: questions right, for xAPI's integer raw score). */
   function result() {
     const submitted = D.quiz && S.quiz.state !== "0";
     let score = submitted ? percent(S.quiz.answers) : null;
@@ -99,7 +105,9 @@
     if (score !== null && held.success === "passed" && (!quizPassed() || (held.scoreRaw !== null && score < held.scoreRaw))) score = null;
     if (score !== null && held.scoreRaw !== null && Math.abs(score - held.scoreRaw) < 0.005) score = null; // held already
     const passed = !D.quiz ? null : quizPassed() || held.success === "passed" ? true : S.quiz.state === "f" ? false : null;
-    return { completed: completedForLms(), passed: passed, final: passed === false && !attemptsLeft(), scorePercent: score };
+    const points = score === null ? null : QUIZ.filter((q, i) => isRight(q, S.quiz.answers[i])).length;
+    return { completed: completedForLms(), passed: passed, final: passed === false && !attemptsLeft(), scorePercent: score,
+      points: points, maxPoints: QUIZ.length };
   }
   function report() {
     if (!recording) return;

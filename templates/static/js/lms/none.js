@@ -6,7 +6,7 @@
     format: "none",
     limits: { suspend: 64000, location: 1000 },
     found: function () { return true; }, // nothing to wait for
-    start: window.CPD_API.offline,
+    start: function () { return Promise.resolve(window.CPD_API.offline()); },
     save: nothing, recordAnswer: nothing, setResult: nothing, commit: nothing, finish: nothing
   };
 })();

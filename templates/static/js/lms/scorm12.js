@@ -1,5 +1,6 @@
 /* cpd-pack LMS adapter: SCORM 1.2 (see standards.md §3.1, §3.3, §11). Sets window.CPD_LMS.
- * Interface (same in every adapter): start, save, recordAnswer, setResult, commit, finish. */
+ * Interface (same in every adapter): start (a Promise of the launch info), save,
+ * recordAnswer, setResult, commit, finish. */
 (function () {
   "use strict";
   var C = {
@@ -48,7 +49,7 @@
     found: lms.found,
     start: function () {
       started = Date.now();
-      if (!lms.open()) return window.CPD_API.offline();
+      if (!lms.open()) return Promise.resolve(window.CPD_API.offline());
       held = get(C.el.status);
       var masteryScore = parseFloat(get(C.el.mastery)), raw = parseFloat(get(C.el.raw));
       var mode = get(C.el.mode) || "normal";
@@ -68,11 +69,11 @@
           scoreRaw: isNaN(raw) ? null : raw
         }
       };
-      if (!info.recording) return info; // review, browse or no credit: write nothing
+      if (!info.recording) return Promise.resolve(info); // review, browse or no credit: write nothing
       // Moodle turns a status still "not attempted" into "completed" at LMSFinish (§11.4).
       if (!C.rank[held]) { set(C.el.status, "incomplete"); held = "incomplete"; }
       set(C.el.exit, C.exit); // the learner may always come back (§0.6)
-      return info;
+      return Promise.resolve(info);
     },
     save: function (s) {
       if (s.location !== undefined) set(C.el.location, s.location);

@@ -1,6 +1,6 @@
 /* cpd-pack LMS adapter: SCORM 2004 4th Edition (see standards.md §0.4, §3.1, §3.2, §4, §11).
- * Sets window.CPD_LMS. Interface (same in every adapter): start, save, recordAnswer, setResult,
- * commit, finish. */
+ * Sets window.CPD_LMS. Interface (same in every adapter): start (a Promise of the launch info),
+ * save, recordAnswer, setResult, commit, finish. */
 (function () {
   "use strict";
   var C = {
@@ -53,7 +53,7 @@
     start: function (opts) {
       courseId = (opts && opts.courseId) || "course";
       started = Date.now();
-      if (!lms.open()) return window.CPD_API.offline();
+      if (!lms.open()) return Promise.resolve(window.CPD_API.offline());
       var completion = get(C.el.completion), success = get(C.el.success);
       var passing = parseFloat(get(C.el.passing)), raw = parseFloat(get(C.el.raw));
       var mode = get(C.el.mode) || "normal";
@@ -75,10 +75,10 @@
           scoreRaw: isNaN(raw) ? null : raw
         }
       };
-      if (!info.recording) return info; // review, browse or no credit: write nothing
+      if (!info.recording) return Promise.resolve(info); // review, browse or no credit: write nothing
       if (completion !== "completed" && completion !== "incomplete") set(C.el.completion, "incomplete");
       set(C.el.exit, C.exit); // Moodle restores state only after exit=suspend (§0.6)
-      return info;
+      return Promise.resolve(info);
     },
     save: function (s) {
       if (s.location !== undefined) set(C.el.location, s.location);
