@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from cpd_pack.loader import load_course
 from cpd_pack.outline import Outline, build_outline
 from cpd_pack.validate import validate_course
+from lrs.ralph import RalphLRS, ralph_installed, require
 
 COURSES = Path(__file__).parent / "fixtures" / "courses"
 REPO = Path(__file__).parent.parent
@@ -24,3 +26,22 @@ def mini_dir() -> Path:
 def mini_outline(mini_dir: Path) -> Outline:
     """The mini course, loaded, validated and outlined."""
     return build_outline(validate_course(load_course(mini_dir)))
+
+
+@pytest.fixture(scope="session")
+def ralph_lrs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RalphLRS]:
+    """One real Ralph LRS (:class:`lrs.ralph.RalphLRS`) for the whole test session.
+
+    Shared by all tests: filter what you read by your own registration or statement ids.
+    Tests that stop it must start it again (same port, same data).
+    """
+    require(ralph_installed(), "ralph-malph[lrs]==5.1.0 (the '.[test]' extra)")
+    lrs = RalphLRS(tmp_path_factory.mktemp("ralph"))
+    try:
+        lrs.start()
+    except RuntimeError as exc:  # start() has stopped the process already
+        require(False, f"a Ralph LRS that starts on 127.0.0.1 (startup failed: {exc})")
+    try:
+        yield lrs
+    finally:
+        lrs.stop()

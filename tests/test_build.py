@@ -50,7 +50,7 @@ def test_package_contents(mini_dir: Path, fmt: str, schema_set: str) -> None:
 
 def test_unknown_format_is_refused(mini_dir: Path) -> None:
     with pytest.raises(
-        BuildError, match="unknown format 'pdf'; expected one of: scorm2004, scorm12"
+        BuildError, match="unknown format 'pdf'; expected one of: scorm2004, scorm12, xapi, cmi5"
     ):
         make_packages(mini_dir, ["pdf"])
 

@@ -69,13 +69,14 @@ def test_build_writes_one_zip_per_format(runner: CliRunner, mini_dir: Path, tmp_
     result = runner.invoke(cli, ["build", str(mini_dir), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["mini-course-1.0-scorm12.zip", "mini-course-1.0-scorm2004.zip"]
+    assert names == [f"mini-course-1.0-{f}.zip" for f in ("cmi5", "scorm12", "scorm2004", "xapi")]
     assert result.output.splitlines() == [
-        str(tmp_path / "mini-course-1.0-scorm2004.zip"),
-        str(tmp_path / "mini-course-1.0-scorm12.zip"),
+        str(tmp_path / f"mini-course-1.0-{f}.zip") for f in ("scorm2004", "scorm12", "xapi", "cmi5")
     ]
-    with zipfile.ZipFile(tmp_path / names[0]) as archive:
-        assert "imsmanifest.xml" in archive.namelist()
+    manifests = {"scorm12": "imsmanifest.xml", "xapi": "tincan.xml", "cmi5": "cmi5.xml"}
+    for fmt, manifest in manifests.items():
+        with zipfile.ZipFile(tmp_path / f"mini-course-1.0-{fmt}.zip") as archive:
+            assert manifest in archive.namelist()
 
 
 def test_build_one_format(runner: CliRunner, mini_dir: Path, tmp_path: Path) -> None:

@@ -198,11 +198,16 @@ def test_templates_override_and_strict_undefined(
 
 
 def test_adapters() -> None:
-    for fmt in ("scorm12", "scorm2004", "none"):
+    for fmt in ("scorm12", "scorm2004", "xapi", "cmi5", "none"):
         assert b"window.CPD_LMS" in adapter_source(fmt)
     assert b'"API_1484_11"' in adapter_source("scorm2004")
-    with pytest.raises(ValueError, match="unknown adapter 'xapi'"):
-        adapter_source("xapi")
+    for fmt in ("xapi", "cmi5"):  # the shared xAPI client and adapter come first
+        source = adapter_source(fmt)
+        assert source.index(b"CPD_XAPI_CLIENT = {") < source.index(b"CPD_XAPI_ADAPTER = function")
+        assert source.index(b"CPD_XAPI_ADAPTER = function") < source.rindex(b"window.CPD_LMS =")
+    assert b"CPD_XAPI_CLIENT" not in adapter_source("scorm12")
+    with pytest.raises(ValueError, match="unknown adapter 'aicc'"):
+        adapter_source("aicc")
 
 
 def test_asset_paths_are_normalised(course_copy: Path) -> None:

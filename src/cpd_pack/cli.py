@@ -18,7 +18,7 @@ course_dir_argument = click.argument(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cpd-pack")
 def cli() -> None:
-    """Build e-learning packages (SCORM 2004, SCORM 1.2) from a course written in YAML.
+    """Build e-learning packages (SCORM 2004, SCORM 1.2, xAPI, cmi5) from a course written in YAML.
 
     \b
     Examples:

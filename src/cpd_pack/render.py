@@ -20,7 +20,12 @@ from cpd_pack.loader import Path_, load_course, resolve_inside
 from cpd_pack.model import Question
 from cpd_pack.outline import Outline, OutlinePage
 
-ADAPTERS = ("scorm12", "scorm2004", "none")
+ADAPTERS = ("scorm12", "scorm2004", "xapi", "cmi5", "none")
+# What each adapter stands on, after scorm-api.js (discovery, offline info, shared helpers).
+ADAPTER_BASES = {
+    "xapi": ("xapi-client.js", "xapi-adapter.js"),
+    "cmi5": ("xapi-client.js", "xapi-adapter.js"),
+}
 STATIC_FILES = {  # archive path -> path under the templates folder
     "css/cpd.css": "static/css/cpd.css",
     "js/player.js": "static/js/player.js",
@@ -58,12 +63,13 @@ def make_env(dirs: list[Path]) -> jinja2.Environment:
 
 
 def adapter_source(fmt: str, templates_dir: Path | None = None) -> bytes:
-    """The runtime adapter for ``fmt`` (scorm12, scorm2004, none), shipped as ``js/lms.js``:
-    the helpers every adapter shares, then the adapter itself."""
+    """The runtime adapter for ``fmt`` (scorm12, scorm2004, xapi, cmi5, none), shipped as
+    ``js/lms.js``: the helpers every adapter shares, those of its family, then the adapter."""
     if fmt not in ADAPTERS:
         raise ValueError(f"unknown adapter {fmt!r}; expected one of: {', '.join(ADAPTERS)}")
     dirs = search_path(templates_dir)
-    return _static(dirs, "static/js/lms/scorm-api.js") + _static(dirs, f"static/js/lms/{fmt}.js")
+    parts = ("scorm-api.js", *ADAPTER_BASES.get(fmt, ()), f"{fmt}.js")
+    return b"".join(_static(dirs, f"static/js/lms/{part}") for part in parts)
 
 
 def _static(dirs: list[Path], rel: str) -> bytes:

@@ -14,7 +14,7 @@ from fixtures.aus.au import PUBLISHER_ID, Au, package_zip
 from lrs.cmi5_rules import check_cmi5
 from lrs.ralph import RalphLRS, ralph_installed, require, validate_statement
 
-require(ralph_installed(), "ralph-malph[cli,lrs]==5.1.0 (the '.[test]' extra)", module=True)
+require(ralph_installed(), "ralph-malph[lrs]==5.1.0 (the '.[test]' extra)", module=True)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from lrs.ralph import RalphLRS, ralph_installed, require, validate_statement
 
-require(ralph_installed(), "ralph-malph[cli,lrs]==5.1.0 (the '.[test]' extra)", module=True)
+require(ralph_installed(), "ralph-malph[lrs]==5.1.0 (the '.[test]' extra)", module=True)
 
 import pydantic  # noqa: E402 - only once require() has passed
 import requests  # noqa: E402

@@ -137,6 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
                 response = Response(200, app.page().encode(), "text/html; charset=utf-8")
             elif path == "/launch" and self.command == "POST":
                 response = self._launch(body)
+            elif path == "/favicon.ico":  # browsers ask for it; nothing to show, nothing missing
+                response = Response(204)
             else:
                 response = error_response(404, f"nothing at {path}")
         except _HttpError as exc:

@@ -427,6 +427,17 @@
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") save(true); });
 
   /* ---- launch ---- */
+  // records waiting for the LMS or LRS, refused ones, no place kept there (xAPI and cmi5)
+  LMS.onStatus((st) => {
+    const parts = [];
+    if (st.waiting && st.error) parts.push(st.waiting + (st.waiting > 1 ? " records are" : " record is") +
+      " waiting to be sent to your learning record store. They are kept in this browser and sent when it can be reached.");
+    if (st.refused) parts.push(st.refused + (st.refused > 1 ? " records were" : " record was") +
+      " refused by your learning record store; they are kept in this browser for your administrator.");
+    if (!st.stateApi) parts.push("Your learning record store does not keep your place in the course, so it is kept in this browser only.");
+    const text = parts.join(" ");
+    if ($("#cpd-sync").textContent !== text) $("#cpd-sync").textContent = text;
+  });
   // the sticky contents list sits under the sticky header, whatever height it wraps to
   const head = $(".cpd-header"), sizeHead = () => document.documentElement.style.setProperty("--cpd-head", head.offsetHeight + "px");
   sizeHead();

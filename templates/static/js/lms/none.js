@@ -7,6 +7,6 @@
     limits: { suspend: 64000, location: 1000 },
     found: function () { return true; }, // nothing to wait for
     start: function () { return Promise.resolve(window.CPD_API.offline()); },
-    save: nothing, recordAnswer: nothing, setResult: nothing, commit: nothing, finish: nothing
+    save: nothing, recordAnswer: nothing, setResult: nothing, commit: nothing, finish: nothing, onStatus: nothing
   };
 })();

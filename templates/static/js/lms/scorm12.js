@@ -113,6 +113,7 @@
       }
     },
     commit: lms.commit,
+    onStatus: function () {}, // nothing is queued: the LMS's API does the transport
     finish: function (opts) {
       if (!lms.live()) return;
       if (!opts || opts.record !== false) {

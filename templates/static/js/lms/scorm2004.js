@@ -114,6 +114,7 @@
       set(C.el.completion, r.completed || heldCompleted ? "completed" : "incomplete");
     },
     commit: lms.commit,
+    onStatus: function () {}, // nothing is queued: the LMS's API does the transport
     finish: function (opts) {
       if (!lms.live()) return;
       if (!opts || opts.record !== false) {
