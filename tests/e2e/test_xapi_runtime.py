@@ -234,3 +234,123 @@ def test_an_lrs_outage_loses_and_duplicates_nothing(
     assert [s["id"] for s in sent] == [s["id"] for s in made]  # in order
     check_stored(srv, ralph_lrs, srv.kind)
     assert verbs(sent).count("answered") == 3
+
+
+@pytest.mark.parametrize("launcher", FORMATS, indirect=True)
+def test_a_reload_loses_and_duplicates_nothing(
+    page: Page, launcher: LaunchServer, ralph_lrs: RalphLRS, mini_kit: CourseKit
+) -> None:
+    """A reload mid-course (cmi5: the same session, its token kept, no second initialized)."""
+    srv, kit = launcher, mini_kit
+    course = open_course(page, srv.launch_url())
+    go(course.frame, kit.page_ids[1])
+    page.reload()  # the page is hidden: the session ends (terminated, or xAPI suspended)
+    page.wait_for_selector("section.cpd-page:not([hidden])")
+    frame = page.main_frame
+    assert visible_page(frame) == kit.page_ids[1]  # resumed where the learner was
+    if srv.kind == "cmi5":  # the session is over: shown, not recorded, nothing sent
+        assert "This visit has ended in your learning platform" in (
+            frame.text_content("#cpd-notice") or ""
+        )
+        walk(SimpleNamespace(frame=frame), kit, kit.all_correct(), start=1)
+        frame.click('[data-action="exit"]')
+        time.sleep(0.5)
+        assert verbs(au_statements(srv)) == [
+            "initialized",
+            "experienced",
+            "experienced",
+            "terminated",
+        ]
+    else:
+        walk(SimpleNamespace(frame=frame), kit, kit.all_correct(), start=1)
+        exit_course_view(frame)
+        wait_for(lambda: verbs(au_statements(srv))[-1] == "terminated")
+        names = verbs(au_statements(srv))
+        assert [n for n in names if n in ("initialized", "resumed", "suspended")] == [
+            "initialized", "suspended", "resumed"
+        ]  # fmt: skip
+        assert names.count("passed") == 1 and names.count("answered") == 3
+    check_stored(srv, ralph_lrs, srv.kind)
+
+
+@pytest.mark.parametrize("launcher", ["xapi"], indirect=True)
+def test_a_refused_statement_is_kept_aside_and_not_retried(
+    page: Page, launcher: LaunchServer, ralph_lrs: RalphLRS, mini_kit: CourseKit
+) -> None:
+    """The LRS answers 400 to the first answered statement: it is never sent again, the learner
+    is told, and every later statement still arrives."""
+    srv, kit = launcher, mini_kit
+    tries: list[str] = []
+
+    def refuse_answered(route: Any) -> None:
+        body = route.request.post_data or ""
+        if route.request.method == "POST" and "/verbs/answered" in body and not tries:
+            tries.append(body)
+            route.fulfill(status=400, body='{"error": "refused for the test"}')
+        elif route.request.method == "POST" and body in tries:
+            tries.append(body)
+            route.fulfill(status=400, body='{"error": "sent again"}')
+        else:
+            route.continue_()
+
+    page.route("**/xapi/statements*", refuse_answered)
+    course = open_course(page, srv.launch_url())
+    walk(course, kit, kit.all_correct())
+    course.frame.wait_for_function(
+        "() => /refused by your learning record store/.test(document.getElementById('cpd-sync').textContent)"
+    )
+    exit_course_view(course.frame)
+    wait_for(lambda: "terminated" in verbs(au_statements(srv)))
+    assert len(tries) == 1  # refused once, never sent again
+    names = verbs(au_statements(srv))
+    assert names.count("answered") == 2 and names.count("passed") == 1
+    check_stored(srv, ralph_lrs, "xapi")
+
+
+def test_xapi_straight_to_an_lrs_without_a_state_api(
+    page: Page, http_server: Any, zips: dict[str, Path], ralph_lrs: RalphLRS, mini_kit: CourseKit
+) -> None:
+    """Launched straight at Ralph (no State API; endpoint without its trailing slash; the old
+    array form of the actor): the place is kept in this browser, the learner is told, and a
+    relaunch resumes it. Statements still reach Ralph."""
+    import json
+    import urllib.parse
+    import uuid
+
+    name = http_server.publish(zips["xapi"])
+    registration = str(uuid.uuid4())
+    query = urllib.parse.urlencode({
+        "endpoint": ralph_lrs.endpoint.rstrip("/"),
+        "auth": ralph_lrs.auth_header,
+        "actor": json.dumps({"name": ["Jane Doe"], "mbox": ["mailto:jane@example.org"]}),
+        "registration": registration,
+        "activity_id": "https://example.org/courses/mini-course",
+    })  # fmt: skip
+    url = http_server.url(f"{name}/index.html?{query}")
+    course = open_course(page, url)
+    kit = mini_kit
+    course.frame.wait_for_function(
+        "() => /kept in this browser only/.test(document.getElementById('cpd-sync').textContent)"
+    )
+    reflection = kit.outline.reflections[0]
+    go(course.frame, reflection.page_id)
+    course.frame.fill(f'[data-reflection="{reflection.id}"]', "Kept here")
+    go(course.frame, kit.page_with("quiz"))
+    go(course.frame, reflection.page_id)
+    page.goto("about:blank")
+
+    again = open_course(page, url)
+    assert visible_page(again.frame) == reflection.page_id
+    assert again.frame.input_value(f'[data-reflection="{reflection.id}"]') == "Kept here"
+    stored = ralph_lrs.statements(registration=registration)
+    names = verbs(stored)
+    assert names[0] == "initialized" and names.index("suspended") < names.index("resumed")
+    assert stored[0]["actor"] == {
+        "objectType": "Agent",
+        "name": "Jane Doe",
+        "mbox": "mailto:jane@example.org",
+    }
+    for statement in stored:
+        validate_statement(statement)
+    # the only console errors are the LRS's 404s for the State API it does not have
+    assert all("/activities/state" in e for e in course.errors + again.errors)

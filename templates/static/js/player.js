@@ -442,8 +442,8 @@
   const head = $(".cpd-header"), sizeHead = () => document.documentElement.style.setProperty("--cpd-head", head.offsetHeight + "px");
   sizeHead();
   if (window.ResizeObserver) new ResizeObserver(sizeHead).observe(head);
-  $("#cpd-notice").textContent = !info.connected ? "Progress is not being recorded."
-    : recording ? "" : "Review mode: you can look through the course and your results, but this visit may not be recorded.";
+  $("#cpd-notice").textContent = info.notice || (!info.connected ? "Progress is not being recorded."
+    : recording ? "" : "Review mode: you can look through the course and your results, but this visit may not be recorded.");
   if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) $("#cpd-toc").open = false;
   // the saved state is the attempt's own (resumed, or shown again in review mode)
   const saved = info.entry !== "ab-initio" || info.mode === "review" ? ST.decode(info.suspendData, D) : null;

@@ -31,7 +31,7 @@
       .then(function (r) { return r.json(); })
       .then(function (j) {
         if (!j || !j["auth-token"]) throw new Error("cmi5 fetch: " + (j && j["error-text"] || "no token"));
-        var s = { token: j["auth-token"], initialized: false, startedAt: Date.now() };
+        var s = { token: j["auth-token"], initialized: false, terminated: false, startedAt: Date.now() };
         X.keep(key, s, X.session);
         return s;
       });
@@ -57,7 +57,9 @@
         var object = { objectType: "Activity", id: q.activityId };
         return {
           client: client, actor: actor, registration: q.registration, activityId: q.activityId, object: object,
-          mode: C.modes[data.launchMode] || "normal", passMark: mastery === null ? null : Math.round(mastery * 10000) / 100,
+          // a reload after terminated (sent when the page was hidden): the session is over (§9.3)
+          ended: !!session.terminated,
+          mode: session.terminated ? "review" : C.modes[data.launchMode] || "normal", passMark: mastery === null ? null : Math.round(mastery * 10000) / 100,
           returnURL: data.returnURL || "", session: session,
           keepSession: function () { X.keep("cpd-pack.cmi5." + q.fetch, session, X.session); },
           /* The LMS's contextTemplate, never overwritten (§9.6.2), plus what each statement needs. */

@@ -25,6 +25,17 @@
       return { scaled: Math.round(10000 * r.points / max) / 10000, raw: r.points, min: 0, max: max };
     }
     function save() { return L.client.putState(C.stateId, L.activityId, doc); }
+    /* What start() tells the player, from the launch and the saved state document. */
+    function info(resume) {
+      return {
+        connected: true, mode: L.mode, recording: L.mode === "normal",
+        entry: resume ? "resume" : "ab-initio", location: doc.location || "", suspendData: doc.suspendData || "",
+        learnerName: L.actor.name || "", passMark: L.passMark,
+        status: { completion: doc.completed ? "completed" : "incomplete",
+          success: doc.passed ? "passed" : doc.failed ? "failed" : "unknown",
+          scoreRaw: typeof doc.scoreRaw === "number" ? doc.scoreRaw : null }
+      };
+    }
 
     return {
       format: C.format,
@@ -36,23 +47,22 @@
           return L.client.getState(C.stateId, L.activityId, true).then(function (d) {
             doc = d || {};
             var resume = !!doc.suspendData;
+            if (L.ended) {
+              ended = true; // nothing more may be sent in this session
+              return Object.assign(info(resume), { notice: "This visit has ended in your learning platform. " +
+                "Launch the course again from there to go on: until then nothing you do here is recorded." });
+            }
             if (!L.session.initialized) { // once per session, even across a reload (cmi5 §9.3)
               L.session.initialized = true;
               L.session.startedAt = Date.now();
               L.keepSession();
               send(resume && C.verbs.resumed ? "resumed" : "initialized", L.object);
             }
-            return {
-              connected: true, mode: L.mode, recording: L.mode === "normal",
-              entry: resume ? "resume" : "ab-initio", location: doc.location || "", suspendData: doc.suspendData || "",
-              learnerName: L.actor.name || "", passMark: L.passMark,
-              status: { completion: doc.completed ? "completed" : "incomplete",
-                success: doc.passed ? "passed" : doc.failed ? "failed" : "unknown",
-                scoreRaw: typeof doc.scoreRaw === "number" ? doc.scoreRaw : null }
-            };
+            return info(resume);
           });
         }, function () { return window.CPD_API.offline(); }); // not launched with an LRS
       },
+
       /* The bookmark; a page the learner turns to is "experienced" (ADL's SCORM profile). */
       save: function (s) {
         if (!L) return false;
@@ -99,8 +109,9 @@
         if (pendingFail && !passedNow && !doc.passed) {
           send("failed", L.object, { success: false, score: pendingFail, duration: X.duration(seconds()) });
         }
-        var last = C.endVerb(doc, opts || {});
-        send(last, L.object, { duration: X.duration(seconds()) });
+        send(C.endVerb(doc, opts || {}), L.object, { duration: X.duration(seconds()) });
+        L.session.terminated = true;
+        L.keepSession();
         if (L.mode === "normal") L.client.putState(C.stateId, L.activityId, doc, true);
         L.client.flushOnHide();
         // the Exit button: back to the LMS when it gave a return address (cmi5 §10)
