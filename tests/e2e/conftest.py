@@ -216,7 +216,7 @@ def mini_kit(tmp_path_factory: pytest.TempPathFactory, mini_dir: Path) -> Course
 
 @pytest.fixture(scope="session")
 def sample_kit(tmp_path_factory: pytest.TempPathFactory) -> CourseKit:
-    """The real sample course (49 pages, 21 quiz questions) built as SCORM 1.2 and 2004 zips."""
+    """The real sample course (course_source) built as SCORM 1.2 and 2004 zips."""
     return _build_kit(REPO / "course_source", tmp_path_factory.mktemp("sample-zips"))
 
 
