@@ -48,7 +48,10 @@ def test_validate_reports_every_problem_and_exits_1(runner: CliRunner) -> None:
     assert lines[-1] == "3 problems found; nothing was written."
 
 
-@pytest.mark.parametrize("name", ["bad-keys", "bad-quiz", "bad-files", "bad-yaml", "bad-ids"])
+@pytest.mark.parametrize(
+    "name",
+    ["bad-keys", "bad-quiz", "bad-files", "bad-yaml", "bad-ids", "bad-mistakes", "bad-bytes"],
+)
 def test_build_of_a_broken_course_writes_nothing(
     runner: CliRunner, tmp_path: Path, name: str
 ) -> None:
@@ -83,3 +86,57 @@ def test_build_one_format(runner: CliRunner, mini_dir: Path, tmp_path: Path) -> 
     result = runner.invoke(cli, ["build", str(mini_dir), "-f", "scorm12", "-o", str(tmp_path)])
     assert result.exit_code == 0
     assert [p.name for p in tmp_path.iterdir()] == ["mini-course-1.0-scorm12.zip"]
+
+
+def test_warnings_go_to_stderr_and_strict_makes_them_errors(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    course = COURSES / "bad-warnings"
+    prefix = f"{course.as_posix()}/"
+    result = runner.invoke(cli, ["validate", str(course)])
+    assert result.exit_code == 0
+    assert result.stdout == f"{course / 'course.yaml'}: OK: 1 units, 2 pages, 0 quiz questions\n"
+    warnings = result.stderr.splitlines()
+    assert [line.removeprefix(prefix) for line in warnings][:2] == [
+        "course.yaml:3:1: pass_mark: warning: 1 means 1%; did you mean 100?",
+        "course.yaml:7:9: units[0].pages[0].id: warning: is empty: a '#' starts a comment; if "
+        'that is the value, quote it: id: "#welcome"',
+    ]
+    assert len(warnings) == 5
+    strict = runner.invoke(cli, ["validate", str(course), "--strict"])
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines() == [
+        *warnings,
+        "5 problems found (5 warnings, errors with --strict); nothing was written.",
+    ]
+    out = tmp_path / "dist"
+    built = runner.invoke(cli, ["build", str(course), "-f", "scorm12", "-o", str(out)])
+    assert (built.exit_code, built.stderr.splitlines()) == (0, warnings)
+    assert built.stdout == f"{out / 'bad-warnings-1.0-scorm12.zip'}\n"
+    refused = runner.invoke(cli, ["build", str(course), "-o", str(tmp_path / "b"), "--strict"])
+    assert refused.exit_code == 1
+    assert not (tmp_path / "b").exists()
+
+
+def test_out_below_a_file_exits_1(runner: CliRunner, mini_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    result = runner.invoke(cli, ["build", str(mini_dir), "-o", str(tmp_path / "file" / "sub")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {(tmp_path / 'file' / 'sub').as_posix()}: cannot write the packages here: "
+        f"{(tmp_path / 'file').as_posix()!r} is a file; choose another --out folder\n"
+    )
+
+
+def test_a_broken_template_exits_1(runner: CliRunner, mini_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "index.html").write_text("{% if %}\n")
+    result = runner.invoke(
+        cli, ["build", str(mini_dir), "--templates", str(tmp_path / "t"), "-o", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {(tmp_path / 't').as_posix()}/index.html:1:1: template error: Expected an "
+        "expression, got 'end of statement block'\n"
+    )
+    assert not (tmp_path / "d").exists()

@@ -1,19 +1,25 @@
-"""The pipeline: load -> validate -> outline -> render -> package -> write."""
+"""The pipeline: load -> validate -> outline -> render -> package -> write.
+
+Everything is checked before any byte is written. Warnings (things that build but are probably
+mistakes) are returned with the result; ``strict=True`` turns them into a :class:`CourseError`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cpd_pack.exceptions import BuildError
+from jinja2 import TemplateError
+
+from cpd_pack.exceptions import BuildError, CourseError, CourseWarning, template_error
 from cpd_pack.loader import load_course
 from cpd_pack.outline import Outline, build_outline
 from cpd_pack.packagers import FORMATS, PACKAGERS
 from cpd_pack.packagers.archive import write_atomic, zip_bytes
-from cpd_pack.render import adapter_source, render_site
-from cpd_pack.validate import validate_course
+from cpd_pack.render import adapter_source, render, search_path
+from cpd_pack.validate import validate
 
 
 @dataclass(frozen=True)
@@ -25,29 +31,54 @@ class Package:
     data: bytes
 
 
-def check_course(course_dir: str | Path, formats: Sequence[str] = FORMATS) -> Outline:
-    """Load, validate and render the course and check it fits ``formats``; write nothing."""
-    return _prepare(Path(course_dir), formats, None)[0]
+@dataclass(frozen=True)
+class Built:
+    """What :func:`build_packages` wrote, and the warnings found on the way."""
+
+    paths: list[Path]
+    warnings: tuple[CourseWarning, ...]
+
+
+def check_course(
+    course_dir: str | Path, formats: Sequence[str] = FORMATS, *, strict: bool = False
+) -> Outline:
+    """Load, validate and render the course and check it fits ``formats``; write nothing.
+
+    The outline's ``warnings`` hold what was found that builds but is probably a mistake.
+    """
+    return _prepare(Path(course_dir), formats, None, strict)[0]
 
 
 def _prepare(
-    root: Path, formats: Sequence[str], templates_dir: Path | None
+    root: Path, formats: Sequence[str], templates_dir: Path | None, strict: bool
 ) -> tuple[Outline, dict[str, bytes]]:
     unknown = [name for name in formats if name not in PACKAGERS]
     if unknown:
         raise BuildError(f"unknown format {unknown[0]!r}; expected one of: {', '.join(FORMATS)}")
-    outline = build_outline(validate_course(load_course(root)))
-    site = render_site(outline, root, templates_dir)
+    warnings: list[CourseWarning] = []
+    try:
+        course, warnings = validate(load_course(root))
+        outline = build_outline(course)
+        site, more = render(outline, root, templates_dir)
+    except CourseError as exc:  # report the warnings found so far with the errors
+        raise CourseError(list(dict.fromkeys([*exc.problems, *warnings])), strict) from None
+    except (TemplateError, UnicodeDecodeError) as exc:  # a template, not the course, is wrong
+        raise template_error(exc, search_path(templates_dir)) from None
+    found = tuple(
+        sorted(dict.fromkeys([*warnings, *more]), key=lambda w: (w.file, w.line, w.column))
+    )
+    if strict and found:
+        raise CourseError(list(found), strict=True)
+    outline = replace(outline, warnings=found)
     for name in formats:
         PACKAGERS[name]().check(outline)
     return outline, site
 
 
-def make_packages(
-    course_dir: str | Path, formats: Sequence[str] = FORMATS, templates_dir: Path | None = None
-) -> list[Package]:
-    """Build every package in memory, after everything has been validated."""
-    outline, site = _prepare(Path(course_dir), formats, templates_dir)
+def _package(
+    root: Path, formats: Sequence[str], templates_dir: Path | None, strict: bool
+) -> tuple[Outline, list[Package]]:
+    outline, site = _prepare(root, formats, templates_dir, strict)
     course = outline.course
     contents = []
     for name in formats:
@@ -56,10 +87,36 @@ def make_packages(
     # One thread per zip: zlib releases the GIL, so the formats compress side by side.
     with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
         archives = list(pool.map(zip_bytes, contents))
-    return [
+    packages = [
         Package(name, f"{course.id}-{course.version}-{name}.zip", data)
         for name, data in zip(formats, archives, strict=True)
     ]
+    return outline, packages
+
+
+def make_packages(
+    course_dir: str | Path,
+    formats: Sequence[str] = FORMATS,
+    templates_dir: Path | None = None,
+    *,
+    strict: bool = False,
+) -> list[Package]:
+    """Build every package in memory, after everything has been validated."""
+    return _package(Path(course_dir), formats, templates_dir, strict)[1]
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Raise :class:`BuildError` when ``out_dir`` cannot be a folder (it, or a parent, is a file)."""
+    for folder in (out_dir, *out_dir.parents):
+        if folder.is_dir():
+            return
+        if folder.exists() or folder.is_symlink():
+            what = "a file" if folder.is_file() else "not a folder"
+            culprit = "it" if folder == out_dir else repr(folder.as_posix())
+            raise BuildError(
+                f"{out_dir.as_posix()}: cannot write the packages here: {culprit} is {what}; "
+                "choose another --out folder"
+            )
 
 
 def build_packages(
@@ -67,12 +124,22 @@ def build_packages(
     formats: Sequence[str] = FORMATS,
     out_dir: str | Path = "dist",
     templates_dir: Path | None = None,
-) -> list[Path]:
-    """Build the course into one zip per format under ``out_dir``; return the paths written."""
-    packages = make_packages(course_dir, formats, templates_dir)
-    written = []
-    for package in packages:
-        target = Path(out_dir) / package.filename
-        write_atomic(target, package.data)
-        written.append(target)
-    return written
+    *,
+    strict: bool = False,
+) -> Built:
+    """Build the course into one zip per format under ``out_dir``; return what was written."""
+    outline, packages = _package(Path(course_dir), formats, templates_dir, strict)
+    out = Path(out_dir)
+    check_out_dir(out)
+    written: list[Path] = []
+    try:
+        for package in packages:
+            target = out / package.filename
+            write_atomic(target, package.data)
+            written.append(target)
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise BuildError(f"{out.as_posix()}: cannot write the packages: {reason}") from None
+    return Built(written, outline.warnings)

@@ -8,11 +8,23 @@ from pathlib import Path
 import click
 
 from cpd_pack import __version__
+from cpd_pack.exceptions import CourseWarning
 from cpd_pack.packagers import FORMATS
 
 course_dir_argument = click.argument(
     "course_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings as errors: exit 1 and write nothing when there is any.",
+)
+
+
+def _show_warnings(warnings: tuple[CourseWarning, ...]) -> None:
+    """Print each warning on stderr as ``file:L:C: field: warning: message``."""
+    for warning in warnings:
+        click.echo(str(warning), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,16 +42,22 @@ def cli() -> None:
 
 @cli.command()
 @course_dir_argument
-def validate(course_dir: Path) -> None:
+@strict_option
+def validate(course_dir: Path, strict: bool) -> None:
     """Check a course folder and report every problem (exit 1 if there is any).
 
+    Warnings (what builds but is probably a mistake) are printed on stderr; with --strict
+    they are errors.
+
     \b
-    Example:
+    Examples:
       cpd-pack validate course_source
+      cpd-pack validate course_source --strict
     """
     from cpd_pack.build import check_course
 
-    outline = check_course(course_dir)
+    outline = check_course(course_dir, strict=strict)
+    _show_warnings(outline.warnings)
     click.echo(
         f"{course_dir / 'course.yaml'}: OK: {len(outline.units)} units, {len(outline.pages)} pages, "
         f"{len(outline.quiz_questions)} quiz questions"
@@ -71,22 +89,31 @@ def validate(course_dir: Path) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder of templates that override the built-in ones.",
 )
+@strict_option
 def build(
-    course_dir: Path, formats: tuple[str, ...], out_dir: Path, templates_dir: Path | None
+    course_dir: Path,
+    formats: tuple[str, ...],
+    out_dir: Path,
+    templates_dir: Path | None,
+    strict: bool,
 ) -> None:
     """Validate a course, then write one zip per format as OUT/<id>-<version>-<format>.zip.
 
-    Nothing is written unless the whole course is valid. Zips are byte-identical for the same
-    input; entry times come from SOURCE_DATE_EPOCH when it is set.
+    Nothing is written unless the whole course is valid (and, with --strict, has no
+    warnings). Zips are byte-identical for the same input; entry times come from
+    SOURCE_DATE_EPOCH when it is set.
 
     \b
     Examples:
       cpd-pack build course_source
       cpd-pack build course_source -f scorm12 -f scorm2004 -o dist/
+      cpd-pack build course_source --strict
     """
     from cpd_pack.build import build_packages
 
-    for path in build_packages(course_dir, formats or FORMATS, out_dir, templates_dir):
+    built = build_packages(course_dir, formats or FORMATS, out_dir, templates_dir, strict=strict)
+    _show_warnings(built.warnings)
+    for path in built.paths:
         click.echo(str(path))
 
 

@@ -30,7 +30,8 @@ ID_RULE = "lowercase letters, digits and hyphens, starting with a letter, at mos
 
 def rule(default: Any = ..., **rules: Any) -> Any:
     """A dataclass field with validation rules: nonempty, pattern, ge, gt, le, min_items,
-    max_items, source (a file inside the course folder), suffix (allowed file endings)."""
+    max_items, source (a file inside the course folder), suffix (allowed file endings),
+    percent (0 to 100, not a fraction)."""
     if default is ...:
         return field(metadata=rules)
     return field(default=default, metadata=rules)
@@ -193,12 +194,19 @@ class Block:
             if len(kinds) != 1 and len(data) == len(kinds):
                 found = ", ".join(kinds) or "nothing"
                 return f"a block needs exactly one of: {', '.join(BLOCK_KINDS)}; found {found}"
+            if len(data) == 1 and kinds and data[kinds[0]] is None:
+                return f"'{kinds[0]}' is empty; write the block's content after '{kinds[0]}:'"
         return None
+
+    def check(self) -> str | None:
+        """Exactly one kind is set (precheck has said why when not)."""
+        set_ = [kind for kind in BLOCK_KINDS if getattr(self, kind) is not None]
+        return None if len(set_) == 1 else f"a block needs exactly one of: {', '.join(BLOCK_KINDS)}"
 
     @property
     def kind(self) -> str:
-        """The block's kind: the one key that is set."""
-        return next(kind for kind in BLOCK_KINDS if getattr(self, kind) is not None)
+        """The block's kind: the one key that is set (``check`` guarantees there is one)."""
+        return next((kind for kind in BLOCK_KINDS if getattr(self, kind) is not None), "text")
 
     @property
     def value(self) -> Any:
@@ -289,7 +297,7 @@ class Course:
     description: str = ""
     audience: str = ""
     hours: float = rule(1.0, gt=0, le=1000)
-    pass_mark: float = rule(80.0, ge=0, le=100)
+    pass_mark: float = rule(80.0, ge=0, le=100, percent=True)
     completion: Literal["pages", "quiz", "pages-and-quiz"] | None = None
     certificate: str = ""
     self_assessment: SelfAssessment | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from cpd_pack.exceptions import CourseWarning
 from cpd_pack.model import Block, Course, Question
 from cpd_pack.validate import page_key, unit_key
 
@@ -54,6 +55,8 @@ class Outline:
     knowledge_checks: tuple[Question, ...]
     reflections: tuple[Reflection, ...]
     statement_ids: tuple[str, ...]
+    warnings: tuple[CourseWarning, ...] = ()
+    """What validation and rendering found that builds but is probably a mistake."""
 
     @property
     def structure_hash(self) -> str:
@@ -71,7 +74,7 @@ class Outline:
         return [r.id for r in self.reflections if r.page_id == page.id]
 
 
-def build_outline(course: Course) -> Outline:
+def build_outline(course: Course, warnings: tuple[CourseWarning, ...] = ()) -> Outline:
     """Order the course's pages, number them and link each to its neighbours."""
     flat: list[tuple[int, str, str, str, tuple[Block, ...]]] = []
     for u, unit in enumerate(course.units):
@@ -111,4 +114,5 @@ def build_outline(course: Course) -> Outline:
         knowledge_checks=tuple(checks),
         reflections=tuple(reflections),
         statement_ids=tuple(s.id or f"s{i + 1}" for i, s in enumerate(statements)),
+        warnings=warnings,
     )

@@ -15,10 +15,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from cpd_pack.exceptions import CourseError, Problem
+from cpd_pack.exceptions import CourseError, CourseWarning, Problem
 from cpd_pack.loader import Path_, load_course, resolve_inside
 from cpd_pack.model import Question
 from cpd_pack.outline import Outline, OutlinePage
+from cpd_pack.warnings import raw_html
 
 ADAPTERS = ("scorm12", "scorm2004", "xapi", "cmi5", "none")
 # What each adapter stands on, after scorm-api.js (discovery, offline info, shared helpers).
@@ -93,6 +94,7 @@ class _Pending:
     yaml_path: Path_
     line: int
     message: str
+    warning: bool = False
 
 
 @dataclass
@@ -106,6 +108,7 @@ class _Renderer:
 
     def __post_init__(self) -> None:
         self.md = MarkdownIt("commonmark", {"html": False}).enable("table")
+        self.md_html = MarkdownIt("commonmark", {"html": True}).enable("table")
 
     def markdown(
         self, text: str, path: Path_, inline: bool = False, md_file: str | None = None
@@ -120,6 +123,9 @@ class _Renderer:
                 token.tag = "h2"
             elif token.type == "inline":
                 self._targets(token, path, md_file)
+        html = raw_html(self.md_html, text, inline)
+        if html is not None:
+            self.pending.append(_Pending(md_file, path, html[0], html[1], warning=True))
         return Markup(self.md.renderer.render(tokens, self.md.options, env))
 
     def markdown_file(self, rel: str, path: Path_) -> Markup:
@@ -169,22 +175,21 @@ class _Renderer:
         return archive
 
     def problems(self) -> list[Problem]:
-        """Resolve the pending problems into located :class:`Problem` objects."""
+        """Resolve the pending problems (and warnings) into located :class:`Problem` objects."""
         if not self.pending:
             return []
         locations = load_course(self.root).locations
-        found = []
+        found: list[Problem] = []
         for item in self.pending:
+            kind = CourseWarning if item.warning else Problem
             if item.md_file is not None:
                 display = (self.root / item.md_file).as_posix()
-                found.append(Problem(display, max(item.line, 1), 1, "", item.message))
+                found.append(kind(display, max(item.line, 1), 1, "", item.message))
                 continue
             place, dotted = locations.find(item.yaml_path)
             line = place.line + _scalar_offset(self.root, place.file, place.line, place.column)
             found.append(
-                Problem(
-                    place.file, line + max(item.line - 1, 0), place.column, dotted, item.message
-                )
+                kind(place.file, line + max(item.line - 1, 0), place.column, dotted, item.message)
             )
         return found
 
@@ -331,6 +336,16 @@ def render_site(
     outline: Outline, course_root: Path, templates_dir: Path | None = None
 ) -> dict[str, bytes]:
     """Render the course into ``{archive path: bytes}``; raise :class:`CourseError` on a missing file."""
+    return render(outline, course_root, templates_dir)[0]
+
+
+def render(
+    outline: Outline, course_root: Path, templates_dir: Path | None = None
+) -> tuple[dict[str, bytes], list[CourseWarning]]:
+    """Render the course into ``{archive path: bytes}`` and the warnings found on the way.
+
+    Raises :class:`CourseError` on a missing file; Jinja2's errors come from the templates.
+    """
     dirs = search_path(templates_dir)
     r = _Renderer(Path(course_root))
     course = outline.course
@@ -360,15 +375,16 @@ def render_site(
         "hours_text": f"{course.hours:.2f}".rstrip("0").rstrip("."),
         "data": _data_island(r, outline),
     }  # fmt: skip
-    problems = r.problems()
-    if problems:
-        raise CourseError(problems)
+    found = r.problems()
+    warnings = [p for p in found if isinstance(p, CourseWarning)]
+    if len(warnings) < len(found):
+        raise CourseError(found)
     html = make_env(dirs).get_template("index.html").render(context)
     site = {"index.html": html.encode("utf-8")}
     for archive, rel in STATIC_FILES.items():
         site[archive] = _static(dirs, rel)
     site.update(r.assets)
-    return dict(sorted(site.items()))
+    return dict(sorted(site.items())), warnings
 
 
 def data_json(site: dict[str, bytes]) -> dict[str, Any]:
