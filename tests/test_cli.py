@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -140,3 +141,31 @@ def test_a_broken_template_exits_1(runner: CliRunner, mini_dir: Path, tmp_path: 
         "expression, got 'end of statement block'\n"
     )
     assert not (tmp_path / "d").exists()
+
+
+def test_check_a_built_package_and_a_file_that_is_no_zip(
+    runner: CliRunner, mini_dir: Path, tmp_path: Path
+) -> None:
+    assert (
+        runner.invoke(cli, ["build", str(mini_dir), "-f", "scorm12", "-o", str(tmp_path)]).exit_code
+        == 0
+    )
+    package = tmp_path / "mini-course-1.0-scorm12.zip"
+    result = runner.invoke(cli, ["check", str(package)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"{package}: SCORM 1.2",
+        "OK: 0 errors, 0 warnings; the package can be uploaded.",
+    ]
+    report = json.loads(runner.invoke(cli, ["check", "--json", str(package)]).output)
+    assert (report["kind"], report["errors"]) == ("scorm12", [])
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a zip")
+    result = runner.invoke(cli, ["check", str(bad)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {bad}: not a zip file (File is not a zip file)\n"
+    result = runner.invoke(cli, ["check", "--json", str(bad)])
+    assert (result.exit_code, json.loads(result.output)["refused"]) == (
+        1,
+        f"{bad}: not a zip file (File is not a zip file)",
+    )

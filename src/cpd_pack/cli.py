@@ -117,6 +117,38 @@ def build(
         click.echo(str(path))
 
 
+@cli.command()
+@click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def check(ctx: click.Context, package: Path, as_json: bool) -> None:
+    """Check any SCORM 1.2/2004, xAPI or cmi5 zip before uploading it to an LMS.
+
+    Detects the kind and version, validates the manifest against the official schemas, checks
+    the packaging rules a schema cannot and lists what is known to go wrong in real LMSs. The zip
+    is read in memory, never extracted. Exit 0 when there is no error (warnings allowed), 1
+    otherwise.
+
+    \b
+    Examples:
+      cpd-pack check dist/advanced-therapeutic-relationships-1.0-scorm12.zip
+      cpd-pack check vendor-course.zip --json
+    """
+    import json
+
+    from cpd_pack.check import PackageRefusedError, check_package
+
+    try:
+        report = check_package(package)
+    except PackageRefusedError as exc:
+        if not as_json:
+            raise
+        click.echo(json.dumps({"package": str(package), "refused": exc.message}, indent=2))
+        ctx.exit(1)
+    click.echo(report.to_json() if as_json else report.to_text())
+    ctx.exit(report.exit_code)
+
+
 def main() -> None:
     """The console entry point: ``cli`` in a short-lived process.
 
