@@ -87,15 +87,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=10_000, help="fuzz cases (10000)")
     parser.add_argument("--seed", type=int, default=8, help="seed of the first process (8)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes")
+    parser.add_argument("--no-browser", action="store_true", help="fuzz figures only")
     args = parser.parse_args(argv)
     lines = fuzz(args.examples, args.seed, args.jobs)
     for line in lines:
         print(line, flush=True)
-    return (
-        1
-        if any(line.startswith("fuzz failures: ") and not line.endswith(": 0") for line in lines)
-        else 0
-    )
+    failed = any(line.startswith("fuzz failures: ") and not line.endswith(": 0") for line in lines)
+    if not args.no_browser:  # XSS vectors and LMS faults, from the browser tests that prove them
+        from robustness_runtime import print_faults, print_xss, run
+
+        figures = run()
+        print_xss(figures)
+        print_faults(figures)
+        failed = failed or figures.exit_code != 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

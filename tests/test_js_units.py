@@ -22,4 +22,4 @@ def test_adapter_unit_tests_pass() -> None:
         [node, "--test", str(JS_TESTS)], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "# fail 0" in result.stdout and "# pass 7" in result.stdout
+    assert "# fail 0" in result.stdout and "# pass 11" in result.stdout

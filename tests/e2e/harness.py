@@ -271,6 +271,7 @@ class LmsSession:
     frame: Frame
     console_errors: list[str]
     page_errors: list[str]
+    name: str = ""  # the package's folder on the server
 
     def _js(self, expression: str) -> Any:
         return self.page.evaluate(expression)
@@ -321,6 +322,14 @@ class LmsSession:
         """Strict (Moodle/ADL) problems in the calls so far, see ``strict.check_calls``."""
         return strict.check_calls(self.calls(), self.version)
 
+    def faults(self) -> list[dict[str, Any]]:
+        """The failures the LMS injected so far: {seq, method, element, fault, error}."""
+        return self._js("() => window.lmsFaults")
+
+    def set_faults(self, faults: dict[str, Any]) -> None:
+        """Replace the LMS's faults from now on (``{}``: the LMS works again)."""
+        self.page.evaluate("f => { window.lmsConfig.faults = f; }", faults)
+
     def wait_for_terminate(self, timeout: float = 10_000) -> dict[str, Any] | None:
         """Wait until the SCO has called Terminate/LMSFinish; return ``final()``."""
         self.page.wait_for_function("() => window.lmsCounts.Terminate > 0", timeout=timeout)
@@ -355,6 +364,8 @@ def launch(
     frame_size: tuple[int, int] | None = None,
     send_only_changed: bool = False,
     popup: bool = False,
+    faults: dict[str, Any] | None = None,
+    published: str | None = None,
 ) -> LmsSession:
     """Publish ``package`` (dir or zip) and launch its SCO in the test LMS.
 
@@ -364,9 +375,13 @@ def launch(
     exposes the API only that long after the SCO starts loading. ``frame_size`` fixes the
     player frame (width, height); ``send_only_changed`` stores only values that differ from
     those at launch (Moodle's 2004 player); ``popup`` opens the SCO in a new window.
+    ``faults`` makes the LMS fail on demand (``lms/lms.js``: initialize, commit, setValue,
+    terminate, terminateOnHide, lateApiMs); change them later with :meth:`LmsSession.set_faults`.
+    ``published``: the folder of a package published before (:attr:`LmsSession.name`), to launch
+    the same address again (two windows of one attempt share the browser's storage there).
     """
     version = normalize_version(version)
-    name = server.publish(package)
+    name = published or server.publish(package)
     rel = launch or manifest_launch(server.root / name)
     launch_url = f"/{name}/{rel}"
     console, errors = _collect_errors(page)
@@ -380,6 +395,7 @@ def launch(
         "frame": {"width": frame_size[0], "height": frame_size[1]} if frame_size else None,
         "sendOnlyChanged": send_only_changed,
         "popup": popup,
+        "faults": faults or {},
     }
     if popup:
         with page.expect_popup(timeout=timeout) as opened:
@@ -397,7 +413,7 @@ def launch(
     frame.wait_for_load_state("load", timeout=timeout)
     if wait_initialize:
         page.wait_for_function("() => window.lmsCounts.Initialize > 0", timeout=timeout)
-    return LmsSession(page, version, launch_url, frame, console, errors)
+    return LmsSession(page, version, launch_url, frame, console, errors, name)
 
 
 @dataclass
@@ -429,10 +445,18 @@ def no_lms(
 
 
 def run_axe(frame: Frame, tags: tuple[str, ...] = WCAG_TAGS) -> list[dict[str, Any]]:
-    """Run axe-core in ``frame`` (injected from the test server); return its violations."""
+    """Run axe-core in ``frame``; return its violations. axe is loaded as a script of the page's
+    own origin (answered by Playwright), which the package's Content-Security-Policy allows,
+    from any server (the test LMS or ``cpd-pack launch``)."""
     if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
         parts = urllib.parse.urlsplit(frame.url)
-        frame.add_script_tag(url=f"{parts.scheme}://{parts.netloc}/_vendor/axe-core/axe.min.js")
+        url = f"{parts.scheme}://{parts.netloc}/__cpd_test__/axe.min.js"
+        page = frame.page
+        page.route(url, lambda route: route.fulfill(path=str(AXE_DIR / "axe.min.js")))
+        try:
+            frame.add_script_tag(url=url)
+        finally:
+            page.unroute(url)
     return frame.evaluate(
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
                                       resultTypes: ['violations']}).then(r => r.violations)""",

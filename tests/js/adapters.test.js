@@ -164,3 +164,108 @@ test("no API: every adapter degrades quietly", async () => {
     });
   }
 });
+
+/* A fake API that fails on demand: fail(name, el) -> error code to answer, or null. */
+function faultyApi(names, initial, fail) {
+  const f = Object.assign(fakeApi(names, initial), { failed: [] });
+  let last = "0";
+  for (const kind of ["init", "set", "commit", "finish"]) {
+    const real = f.api[names[kind]];
+    f.api[names[kind]] = (...args) => {
+      const code = fail(kind, args[0]);
+      if (code === "throw") { f.failed.push([names[kind], args[0]]); throw new Error("LMS down"); }
+      if (code) { f.failed.push([names[kind], args[0]]); last = code; return "false"; }
+      last = "0";
+      return real(...args);
+    };
+  }
+  f.api.GetLastError = f.api.LMSGetLastError = () => last;
+  return f;
+}
+
+test("scorm: a value or commit the LMS failed to take goes again at the next event, in order", async () => {
+  for (const [file, name, names, general] of [["scorm12.js", "API", N12, "101"], ["scorm2004.js", "API_1484_11", N04, "351"]]) {
+    const down = { on: true };
+    const f = faultyApi(names, {}, (kind, el) => down.on && (kind === "commit" ? "throw"
+      : kind === "set" && /suspend_data|interactions\.0\.id/.test(el) ? general : null));
+    const lms = load(file, name, f.api);
+    const seen = [];
+    await lms.start({ courseId: "c" });
+    lms.onStatus((st) => seen.push(st));
+    assert.doesNotThrow(() => {
+      lms.save({ location: "p1", suspendData: "s1" });
+      lms.commit();
+      lms.recordAnswer({ id: "q1", type: "single", responseIds: ["a"], correctIds: ["a"], correct: true, latencySeconds: 1 });
+      lms.recordAnswer({ id: "q2", type: "single", responseIds: ["b"], correctIds: ["a"], correct: false, latencySeconds: 1 });
+    });
+    const st = seen[seen.length - 1];
+    assert.strictEqual(st.lms, true);
+    assert.strictEqual(st.waiting, 1 + 1 + 16); // suspend_data, the owed commit, both interactions
+    assert.ok(!Object.keys(f.data).some((k) => k.startsWith("cmi.interactions.")), file);
+    down.on = false;
+    assert.strictEqual(lms.save({ location: "p2", suspendData: "s2" }), true); // a commit is owed
+    assert.strictEqual(lms.commit(), true);
+    assert.strictEqual(seen[seen.length - 1].waiting, 0);
+    assert.strictEqual(f.data["cmi.suspend_data"], "s2");
+    const order = sets(f.calls).filter((s) => s[0].startsWith("cmi.interactions.")).map((s) => s[0].split(".").slice(2).join("."));
+    assert.deepStrictEqual(order.slice(0, 2), ["0.id", "0.type"]);
+    assert.deepStrictEqual(order.filter((o) => o.endsWith(".id")), ["0.id", "1.id"]); // sequential indexes
+  }
+});
+
+test("scorm: a data model error is refused once; the end of the session stops every call", async () => {
+  const f = faultyApi(N04, {}, (kind, el) => kind === "set" && el === "cmi.location" ? "406"
+    : kind === "set" && el === "cmi.progress_measure" ? "143" : null);
+  const lms = load("scorm2004.js", "API_1484_11", f.api);
+  const seen = [];
+  await lms.start({});
+  lms.onStatus((st) => seen.push(st));
+  lms.save({ location: "p1", suspendData: "s1" });
+  const st = seen[seen.length - 1];
+  assert.deepStrictEqual([st.refused, st.waiting, st.ended], [1, 0, false]);
+  lms.save({ location: "p2", suspendData: "s2", progress: 0.5 }); // 143: terminated by the LMS
+  assert.strictEqual(seen[seen.length - 1].ended, true);
+  const before = f.calls.length + f.failed.length;
+  lms.save({ location: "p3", suspendData: "s3" });
+  assert.strictEqual(lms.commit(), false);
+  assert.strictEqual(lms.finish({}), false);
+  assert.strictEqual(f.calls.length + f.failed.length, before); // nothing more is sent
+});
+
+test("scorm: Initialize failing is reported; 2004 'already initialized' counts as open", async () => {
+  const failing = faultyApi(N12, {}, (kind) => (kind === "init" ? "101" : null));
+  const info = await load("scorm12.js", "API", failing.api).start({});
+  assert.deepStrictEqual([info.connected, info.initFailed, info.retry], [false, true, true]);
+  const open = faultyApi(N04, {}, (kind) => (kind === "init" ? "103" : null));
+  const lms = load("scorm2004.js", "API_1484_11", open.api);
+  assert.strictEqual((await lms.start({})).connected, true);
+  const none = await load("scorm2004.js", "API_1484_11", null).start({});
+  assert.deepStrictEqual([none.connected, none.initFailed, none.retry], [false, false, true]);
+});
+
+test("the adapters tighten the page's Content-Security-Policy before any request", async () => {
+  const metas = [];
+  const document = { createElement: () => ({}), head: { appendChild: (m) => metas.push(m) } };
+  const run = (files, search) => {
+    const win = { document, location: { href: "https://course.example/p/index.html" + search, search } };
+    win.parent = win; win.window = win; win.URL = URL; win.URLSearchParams = URLSearchParams;
+    const source = ["window.CPD_XAPI = { course: { id: 'c', definition: {} }, pages: {}, questions: {} };"]
+      .concat(files.map((f) => fs.readFileSync(path.join(LMS_DIR, f), "utf8")));
+    vm.runInNewContext(source.join("\n"), Object.assign(win, { fetch: () => new Promise(() => {}) }));
+    return win.CPD_LMS;
+  };
+  run(["scorm-api.js", "scorm12.js"], "");
+  run(["scorm-api.js", "none.js"], "");
+  assert.deepStrictEqual(metas.map((m) => [m.httpEquiv, m.content]),
+    [["Content-Security-Policy", "connect-src 'none'"], ["Content-Security-Policy", "connect-src 'none'"]]);
+  metas.length = 0;
+  const q = "?endpoint=" + encodeURIComponent("https://lrs.example:8443/xapi/") + "&actor=" +
+    encodeURIComponent(JSON.stringify({ mbox: "mailto:a@example.org" }));
+  const lms = run(["scorm-api.js", "xapi-client.js", "xapi-adapter.js", "xapi.js"], q);
+  lms.start({});
+  assert.deepStrictEqual(metas.map((m) => m.content), ["connect-src https://lrs.example:8443"]);
+  metas.length = 0;
+  run(["scorm-api.js", "xapi-client.js", "xapi-adapter.js", "cmi5.js"], "").start({}).catch(() => {});
+  await new Promise((ok) => setTimeout(ok, 10));
+  assert.deepStrictEqual(metas.map((m) => m.content), ["connect-src 'none'"]);
+});

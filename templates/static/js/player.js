@@ -57,16 +57,22 @@
     }
     const fresh = dropped.map((d, i) => d && !S.lost[i]);
     S.lost = lost();
+    dirty = {};
     reflectionStatus();
     if (fresh.some(Boolean)) lostNotice(fresh, true);
     return base + packed;
   }
 
   /* ---- LMS reporting (never downgrade what the LMS holds: rules in the brief, §0.2, §0.3) ---- */
-  const held = info.status;
-  // review or browse mode, or no credit: show everything, write nothing (standards.md §11.12)
-  const recording = info.connected && info.recording;
-  const passMark = info.passMark !== null ? info.passMark : D.passMark;
+  let held, recording, passMark, dirty = {}; // dirty: reflections changed here since the last save
+  function adopt(launch) { // at start, and when an LMS that did not answer at first does
+    info = launch;
+    held = info.status;
+    // review or browse mode, or no credit: show everything, write nothing (standards.md §11.12)
+    recording = info.connected && info.recording;
+    passMark = info.passMark !== null ? info.passMark : D.passMark;
+  }
+  adopt(info);
   const maxAttempts = D.quiz && D.quiz.maxAttempts ? D.quiz.maxAttempts : 0;
   let current = 0, exited = false, reported = null, quizShownAt = Date.now();
   const changedAt = {};
@@ -86,15 +92,79 @@
 
   function save(commit, editing) {
     if (exited) return;
+    reconnect();
+    if (twins()) report();
     if (earned() && !S.day) S.day = Math.floor(Date.now() / 86400000);
     S.page = current;
     if (!recording) return;
     const st = steps();
     // progress_measure is 1.0 exactly when the completion rule holds (§1.3)
     const progress = completedForLms() ? 1 : Math.min(st.done / st.total, 0.9999);
-    LMS.save({ location: D.pages[current].id, suspendData: encode(editing), progress: progress });
-    if (commit) LMS.commit();
+    const data = encode(editing);
+    // true: the LMS failed to take something before, so a commit is owed now
+    const owed = LMS.save({ location: D.pages[current].id, suspendData: data, progress: progress });
+    mirror(data);
+    if (commit || owed === true) LMS.commit();
   }
+
+  /* ---- an LMS that did not answer at first: its API came after the wait (pitfall 18), or
+     Initialize failed. Asked again at the next events (a few times); the attempt then goes on
+     from what the LMS holds plus what was done here meanwhile. ---- */
+  let asked = 0;
+  function reconnect() {
+    if (info.connected || !info.retry || asked >= 5 || !LMS.found()) return;
+    asked += 1;
+    let next;
+    try { next = Promise.resolve(LMS.start({ courseId: D.course.id })); } catch (e) { return; }
+    next.then((launch) => {
+      if (!launch.connected || exited) return;
+      const theirs = resumed(launch);
+      adopt(launch);
+      if (theirs) merge(theirs);
+      notice();
+      report();
+      save(true);
+    }, () => {});
+  }
+  const resumed = (launch) => launch.entry !== "ab-initio" || launch.mode === "review" ? ST.decode(launch.suspendData, D) : null;
+  /* Another copy of this attempt's state (newer, or what the LMS holds) becomes this window's,
+     keeping what was done here that it lacks: pages seen, checks, ratings, a passed quiz, and
+     reflections changed here since this window last saved. */
+  function merge(other) {
+    other.seen = other.seen.map((v, i) => v || S.seen[i]);
+    S.done.forEach((d, i) => { if (d && !other.done[i]) { other.done[i] = true; other.checks[i] = S.checks[i]; } });
+    ["before", "after"].forEach((k) => { other[k] = other[k].map((v, i) => v || S[k][i]); });
+    if (S.quiz.state === "p" && other.quiz.state !== "p") other.quiz = S.quiz;
+    other.quiz.submits = Math.max(other.quiz.submits, S.quiz.submits);
+    other.day = other.day || S.day;
+    Object.keys(dirty).forEach((i) => { other.refl[i] = S.refl[i]; });
+    S = other;
+    paint();
+  }
+
+  /* ---- the same attempt open in two windows: each save leaves the state in this browser's
+     storage with its save counter (seq) and the window that wrote it. A window that finds a
+     newer one written by another window while it was open takes it over (merge) and says so,
+     before it saves: neither overwrites newer progress with older. ---- */
+  const tab = Math.random().toString(36).slice(2), openedAt = Date.now();
+  let twin = "";
+  const slot = () => "cpd-pack.attempt." + location.pathname + "|" + D.course.id + "|" + D.hash + "|" + (info.attempt || "");
+  const ahead = (a, b) => { const d = (a - b + 46656) % 46656; return d > 0 && d < 23328; }; // seq wraps
+  function storage() { try { return window.localStorage; } catch (e) { return null; } }
+  function mirror(data) {
+    try { storage().setItem(slot(), JSON.stringify({ tab: tab, at: Date.now(), seq: S.seq, data: data })); } catch (e) { /* none or full */ }
+  }
+  function twins() {
+    if (!recording) return false;
+    let r = null;
+    try { r = JSON.parse(storage().getItem(slot())); } catch (e) { r = null; }
+    if (!r || r.tab === tab || !(r.at >= openedAt) || !ahead(r.seq, S.seq)) return false;
+    const other = ST.decode(r.data, D);
+    if (!other) return false;
+    merge(other);
+    return newer("This course is also open in another window or tab. This window now shows the progress saved there: to be safe, carry on in one window only.");
+  }
+  window.addEventListener("storage", (ev) => { if (ev.key === slot() && !exited && twins()) report(); });
   const percent = (answers) => Math.round(10000 * QUIZ.filter((q, i) => isRight(q, answers[i])).length / QUIZ.length) / 100;
   /* {completed, passed, final, scorePercent, points, maxPoints}: the adapter decides how its
      standard says it (points: questions right, for xAPI's integer raw score). */
@@ -207,7 +277,8 @@
       if (q.type === "true-false") return;
       let h = S.quiz.seed;
       for (let c = 0; c < q.id.length; c++) h = Math.imul(h ^ q.id.charCodeAt(c), 16777619);
-      const rnd = random(h), list = $('[data-question="' + q.id + '"] .cpd-options'), items = $$("li", list);
+      const rnd = random(h), list = $('[data-question="' + q.id + '"] .cpd-options'), at = (li) => q.options.indexOf(li.getAttribute("data-option"));
+      const items = $$("li", list).sort((a, b) => at(a) - at(b)); // from source order, so it can run again
       for (let k = items.length - 1; k > 0; k--) { const j = Math.floor(rnd() * (k + 1)); const t = items[k]; items[k] = items[j]; items[j] = t; }
       items.forEach((li) => list.appendChild(li));
     });
@@ -369,13 +440,15 @@
     report();
     save(false);
     exited = true;
-    LMS.finish({ suspend: true, leave: true, record: recording });
+    const kept = LMS.finish({ suspend: true, leave: true, record: recording }) !== false && !unsaved;
     let framed = false;
     try { framed = window.parent !== window; } catch (e) { framed = true; }
     // Inside an LMS frame the window is the LMS's own (Moodle ignores suspendAll, §11.15).
     $("[data-exit-message]").textContent = !info.connected
-      ? "No learning platform was found, so your progress was not recorded. You can close this window."
-      : (recording ? "Your progress has been saved. " : "This visit was not recorded. ") +
+      ? (info.initFailed ? "Your learning platform did not start recording this visit" : "No learning platform was found") +
+        ", so your progress was not recorded. You can close this window."
+      : (!recording ? "This visit was not recorded. " : kept ? "Your progress has been saved. "
+        : "Your learning platform did not confirm that it saved your progress. ") +
         (framed ? "To leave, use your learning platform\u2019s own exit or back link, outside this course."
           : "You can close this window.");
     $$(".cpd-page").forEach((s) => { s.hidden = s.id !== "cpd-exited"; });
@@ -414,11 +487,11 @@
       if (qi >= 0 && S.quiz.state === "0") { S.quiz.answers[qi] = chosen(t.closest("[data-question]"), QUIZ[qi]); save(false); }
     }
     const r = t.getAttribute("data-reflection");
-    if (r) { const i = reflectionIndex(r); S.refl[i] = t.value; save(true, i); } // on blur
+    if (r) { const i = reflectionIndex(r); S.refl[i] = t.value; dirty[i] = true; save(true, i); } // on blur
   });
   document.addEventListener("input", (ev) => {
     const r = ev.target.getAttribute && ev.target.getAttribute("data-reflection");
-    if (r) S.refl[reflectionIndex(r)] = ev.target.value;
+    if (r) { S.refl[reflectionIndex(r)] = ev.target.value; dirty[reflectionIndex(r)] = true; }
   });
   // Never unload/beforeunload (pitfall 4); pagehide ends the session once, hidden commits.
   window.addEventListener("pagehide", () => {
@@ -427,38 +500,69 @@
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") save(true); });
 
   /* ---- launch ---- */
-  // records waiting for the LMS or LRS, refused ones, no place kept there (xAPI and cmi5)
+  // records waiting for the LMS or LRS, refused ones, no place kept there; another window
+  let unsaved = false, synced = "";
+  function newer(text) { twin = text; showSync(); return true; }
+  function showSync() {
+    const text = [synced, twin].filter(Boolean).join(" ");
+    if ($("#cpd-sync").textContent !== text) $("#cpd-sync").textContent = text;
+  }
   LMS.onStatus((st) => {
     const parts = [];
-    if (st.waiting && st.error) parts.push(st.waiting + (st.waiting > 1 ? " records are" : " record is") +
+    unsaved = !!(st.lms && (st.waiting || st.ended));
+    if (st.lms) { // SCORM: the LMS's API did not take something (scorm-api.js)
+      if (st.ended) parts.push("Your learning platform has ended this visit, so what you do now is not saved. To go on, open the course again from your learning platform.");
+      else if (st.waiting) parts.push("Your learning platform did not save your latest progress. The course sends it again as you go on: keep this window open until this message goes away.");
+      if (st.refused) parts.push("Your learning platform refused part of your progress, so it may not show all of it. If this message stays, tell your course provider.");
+    }
+    if (!st.lms && st.waiting && st.error) parts.push(st.waiting + (st.waiting > 1 ? " records are" : " record is") +
       " waiting to be sent to your learning record store. They are kept in this browser and sent when it can be reached.");
-    if (st.refused) parts.push(st.refused + (st.refused > 1 ? " records were" : " record was") +
+    if (!st.lms && st.refused) parts.push(st.refused + (st.refused > 1 ? " records were" : " record was") +
       " refused by your learning record store; they are kept in this browser for your administrator.");
     if (!st.stateApi) parts.push("Your learning record store does not keep your place in the course, so it is kept in this browser only.");
-    const text = parts.join(" ");
-    if ($("#cpd-sync").textContent !== text) $("#cpd-sync").textContent = text;
+    synced = parts.join(" ");
+    showSync();
+  });
+  // a newer copy of this attempt's state saved elsewhere (xAPI: another device, via the LRS)
+  if (LMS.onNewer) LMS.onNewer((data) => {
+    const other = ST.decode(data, D);
+    if (!other || exited) return;
+    merge(other);
+    newer("This course was also used in another window or on another device. This window now shows the progress saved there: to be safe, carry on in one place only.");
+    report();
+    save(true); // the merged state, over the newer one
   });
   // the sticky contents list sits under the sticky header, whatever height it wraps to
   const head = $(".cpd-header"), sizeHead = () => document.documentElement.style.setProperty("--cpd-head", head.offsetHeight + "px");
   sizeHead();
   if (window.ResizeObserver) new ResizeObserver(sizeHead).observe(head);
-  $("#cpd-notice").textContent = info.notice || (!info.connected ? "Progress is not being recorded."
-    : recording ? "" : "Review mode: you can look through the course and your results, but this visit may not be recorded.");
+  function notice() {
+    $("#cpd-notice").textContent = info.notice || (info.connected ? (recording ? ""
+      : "Review mode: you can look through the course and your results, but this visit may not be recorded.")
+      : info.initFailed ? "Your learning platform did not start recording this visit, so your progress is not being saved yet. The course asks it again as you go on."
+        : "Progress is not being recorded.");
+  }
+  notice();
   if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) $("#cpd-toc").open = false;
+  /* Show the state S in every page (at launch, and after a merge). */
+  function paint() {
+    shuffle();
+    D.checks.forEach((q, i) => {
+      const box = $('[data-check="' + q.id + '"]');
+      setChosen(box, q, S.checks[i]);
+      if (S.done[i]) feedback(box, q, S.checks[i], true); else clearFeedback(box);
+    });
+    D.reflections.forEach((r, i) => { const el = $('[data-reflection="' + r.id + '"]'); if (el && el.value !== S.refl[i]) el.value = S.refl[i]; });
+    reflectionStatus();
+    ratings();
+    quizView();
+    refresh();
+  }
   // the saved state is the attempt's own (resumed, or shown again in review mode)
-  const saved = info.entry !== "ab-initio" || info.mode === "review" ? ST.decode(info.suspendData, D) : null;
+  const saved = resumed(info);
   if (saved) S = saved;
-  shuffle();
-  D.checks.forEach((q, i) => {
-    const box = $('[data-check="' + q.id + '"]');
-    setChosen(box, q, S.checks[i]);
-    if (S.done[i]) feedback(box, q, S.checks[i], true);
-  });
-  D.reflections.forEach((r, i) => { const el = $('[data-reflection="' + r.id + '"]'); if (el) el.value = S.refl[i]; });
-  reflectionStatus();
+  paint();
   lostNotice(S.lost.map((l, i) => l && !S.refl[i]), false);
-  ratings();
-  quizView();
   // the saved state's page wins over the LMS's location, which can be stale (issue 6, §11.14)
   const at = saved ? S.page : D.pages.map((p) => p.id).indexOf(info.location);
   show(at >= 0 ? at : 0, false);

@@ -15,6 +15,17 @@
  *                         values, updated with every element sent. cfg.sendOnlyChanged sends,
  *                         as Moodle's 2004 player does (standards.md §11.14), only elements whose
  *                         value differs from the value at launch; otherwise every element.
+ *   window.lmsFaults      the faults injected so far [{seq, method, element, fault, error}]
+ * cfg.faults makes the LMS misbehave on demand (change window.lmsConfig.faults at any time):
+ *   initialize  "false" | "throw" on every call, or n: "false" for the first n calls only
+ *   commit, terminate  "false" | "throw" | "null" (Cornerstone answers null during unload,
+ *                      pitfall 6)
+ *   setValue    {"<element regex>": "<error code>" | "throw"}: "false" and that error code
+ *   terminateOnHide  true: when the learner leaves (unloadSCO), the LMS ends the session itself
+ *                    before the SCO's page is hidden
+ *   lateApiMs   n: the API appears n ms after the SCO starts loading (same as apiDelayMs)
+ * An injected failure answers GetLastError with its code (102/101 for Initialize, 391/101 for
+ * Commit, 101 for Terminate) and is logged in lmsFaults, not in lmsErrors; nothing is stored.
  * Start with startLMS({version, initial, launch, settings}) or a JSON config in the URL hash.
  * 1.2 applies "mastery score overrides status" at LMSFinish as Moodle does by default (§4, §11.4,
  * §11.11): scorm-again's mastery_override, set explicitly here.
@@ -45,6 +56,7 @@
   window.lmsApi = null;
   window.lmsConfig = null;
   window.lmsStore = null;
+  window.lmsFaults = [];
 
   function flatten(obj, prefix, out) {
     for (const [key, value] of Object.entries(obj)) {
@@ -72,20 +84,64 @@
     }
   }
 
+  /* The fault cfg.faults injects into this call: null, or {mode: "false"|"throw"|"null", error}. */
+  let initFailures = 0;
+  function fault(generic, args, version) {
+    const f = (window.lmsConfig && window.lmsConfig.faults) || {};
+    const v12 = version === "1.2";
+    const mode = (m, error) => (m === "false" || m === "throw" || m === "null" ? { mode: m, error } : null);
+    if (generic === "Initialize" && f.initialize !== undefined && f.initialize !== null) {
+      if (typeof f.initialize === "number") {
+        return initFailures++ < f.initialize ? { mode: "false", error: v12 ? "101" : "102" } : null;
+      }
+      return mode(f.initialize, v12 ? "101" : "102");
+    }
+    if (generic === "Commit") return mode(f.commit, v12 ? "101" : "391");
+    if (generic === "Terminate") return mode(f.terminate, "101");
+    if (generic === "SetValue" && f.setValue) {
+      for (const [pattern, code] of Object.entries(f.setValue)) {
+        if (new RegExp(pattern).test(String(args[0]))) {
+          return code === "throw" ? { mode: "throw", error: "101" } : { mode: "false", error: String(code) };
+        }
+      }
+    }
+    return null;
+  }
+
   /* Replace each API method by a logging wrapper (own property on the instance). */
   function instrument(api, version) {
     const names = METHODS[version];
     const original = {};
+    let forced = null; // the error code of the last injected fault, until the next call
     for (const [generic, name] of Object.entries(names)) {
       original[generic] = api[name].bind(api);
     }
+    window.lmsOriginal = original;
     for (const [generic, name] of Object.entries(names)) {
       api[name] = function (...args) {
-        const result = original[generic](...args);
+        if (ERROR_QUERIES.has(generic) && forced !== null) {
+          if (generic === "GetLastError") return forced;
+          if (generic === "GetDiagnostic") return "fault injected by the test LMS";
+        }
+        const injected = ERROR_QUERIES.has(generic) ? null : fault(generic, args, version);
+        forced = injected ? injected.error : null;
         const entry = {
           seq: window.lmsLog.length, t: performance.now(), method: name, generic,
-          args: args.map((a) => (a === undefined ? null : a)), result,
+          args: args.map((a) => (a === undefined ? null : a)),
         };
+        if (generic in window.lmsCounts) window.lmsCounts[generic] += 1;
+        if (injected) {
+          window.lmsFaults.push({ seq: entry.seq, method: name, element: args.length ? args[0] : null,
+            fault: injected.mode, error: injected.error });
+          entry.fault = injected.mode;
+          entry.error = injected.error;
+          entry.result = injected.mode === "false" ? "false" : injected.mode === "null" ? null : "throw";
+          window.lmsLog.push(entry);
+          if (injected.mode === "throw") throw new Error("test LMS: " + name + " failed (injected)");
+          return entry.result;
+        }
+        const result = original[generic](...args);
+        entry.result = result;
         if (!ERROR_QUERIES.has(generic)) {
           entry.error = String(original.GetLastError());
           if (entry.error !== "0") {
@@ -97,7 +153,6 @@
             });
           }
         }
-        if (generic in window.lmsCounts) window.lmsCounts[generic] += 1;
         if ((generic === "Commit" || generic === "Terminate") && result === "true") {
           try { store(api); } catch (e) { window.lmsStore.error = String(e); }
         }
@@ -117,7 +172,7 @@
   /**
    * Create the API, load the initial CMI (flattened, before Initialize) and launch the SCO.
    * cfg: {version: "1.2"|"2004", initial: {...}, launch: "pkg/index.html", settings: {...},
- *       apiDelayMs: optional delay before the API appears}
+ *       apiDelayMs: optional delay before the API appears, faults: see the top of this file}
    */
   window.startLMS = function (cfg) {
     if (window.lmsApi) throw new Error("startLMS called twice");
@@ -142,7 +197,8 @@
     // cfg.apiDelayMs: expose the API only after the SCO has started loading, as some LMSs do
     // (pitfall 18: Open edX's API is not ready when the iframe loads).
     const expose = () => { window[version === "1.2" ? "API" : "API_1484_11"] = api; };
-    if (cfg.apiDelayMs) setTimeout(expose, cfg.apiDelayMs); else expose();
+    const delay = cfg.apiDelayMs || (cfg.faults && cfg.faults.lateApiMs) || 0;
+    if (delay) setTimeout(expose, delay); else expose();
 
     // cfg.popup: open the SCO in a new window, as LMSs do for "new window" activities
     if (cfg.popup) return !!(window.lmsPopup = window.open(cfg.launch, "sco"));
@@ -162,6 +218,12 @@
 
   /* Simulate the learner leaving the SCO (Moodle: closing the player / next activity). */
   window.unloadSCO = function () {
+    const faults = window.lmsConfig.faults || {};
+    if (faults.terminateOnHide && window.lmsOriginal) { // the LMS ends the session first
+      const result = window.lmsOriginal.Terminate("");
+      window.lmsTerminatedByLms = result;
+      if (result === "true") { store(window.lmsApi); window.lmsFinal = snapshot(window.lmsApi); }
+    }
     if (window.lmsPopup) { window.lmsPopup.close(); return; }
     const frame = document.getElementById("sco");
     if (frame) frame.src = "about:blank";

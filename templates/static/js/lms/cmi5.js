@@ -39,7 +39,9 @@
 
   function launch() {
     var q = X.params();
-    if (!q.endpoint || !q.fetch || !q.actor || !q.registration || !q.activityId) {
+    var launched = q.endpoint && q.fetch && q.actor && q.registration && q.activityId;
+    X.connectOnly(launched ? [q.endpoint, q.fetch] : []); // the LRS and the fetch URL only (a second CSP)
+    if (!launched) {
       return Promise.reject(new Error("no cmi5 launch parameters"));
     }
     var actor = X.agent(q.actor);

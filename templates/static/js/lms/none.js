@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   function nothing() { return false; }
+  window.CPD_API.connectOnly([]); // nothing to connect to
   window.CPD_LMS = {
     format: "none",
     limits: { suspend: 64000, location: 1000 },

@@ -10,7 +10,7 @@
     fn: { init: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
       commit: "LMSCommit", error: "LMSGetLastError" },
     el: { status: "cmi.core.lesson_status", entry: "cmi.core.entry", location: "cmi.core.lesson_location",
-      suspend: "cmi.suspend_data", name: "cmi.core.student_name", mastery: "cmi.student_data.mastery_score",
+      suspend: "cmi.suspend_data", name: "cmi.core.student_name", id: "cmi.core.student_id", mastery: "cmi.student_data.mastery_score",
       mode: "cmi.core.lesson_mode", credit: "cmi.core.credit",
       raw: "cmi.core.score.raw", min: "cmi.core.score.min", max: "cmi.core.score.max",
       exit: "cmi.core.exit", session: "cmi.core.session_time", count: "cmi.interactions._count",
@@ -26,11 +26,14 @@
     exit: "suspend",
     limits: { suspend: 4096, location: 255 }, // §3.3 CMIString4096 / CMIString256
     errors: { NONE: "0", GENERAL: "101", ARGUMENT: "201", NOT_INITIALIZED: "301", NOT_IMPLEMENTED: "401",
-      READ_ONLY: "403", WRITE_ONLY: "404", TYPE_MISMATCH: "405" }
+      READ_ONLY: "403", WRITE_ONLY: "404", TYPE_MISMATCH: "405" },
+    // after a failed call (scorm-api.js): sent again at the next event / the session is over
+    codes: { retry: { "101": 1 }, over: { "301": 1 } }
   };
 
+  window.CPD_API.connectOnly([]); // the LMS's API is JavaScript: this page needs no network
   var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, pad = window.CPD_API.pad;
-  var started = 0, held = "", mastery = false;
+  var started = 0, held = "", mastery = false, next = 0;
 
   /* CMITimespan HHHH:MM:SS.SS, always two-digit hundredths (Moodle misreads one digit, §11.6). */
   function timespan(seconds) {
@@ -49,7 +52,7 @@
     found: lms.found,
     start: function () {
       started = Date.now();
-      if (!lms.open()) return Promise.resolve(window.CPD_API.offline());
+      if (!lms.open()) return Promise.resolve(Object.assign(window.CPD_API.offline(true), { initFailed: lms.failedInit() }));
       held = get(C.el.status);
       var masteryScore = parseFloat(get(C.el.mastery)), raw = parseFloat(get(C.el.raw));
       var mode = get(C.el.mode) || "normal";
@@ -62,6 +65,7 @@
         location: get(C.el.location),
         suspendData: get(C.el.suspend),
         learnerName: window.CPD_API.displayName(get(C.el.name)),
+        attempt: get(C.el.id), // with the page's address, names this attempt in this browser
         passMark: mastery ? masteryScore : null,
         status: {
           completion: held === "passed" || held === "completed" ? "completed" : "incomplete",
@@ -75,13 +79,17 @@
       set(C.el.exit, C.exit); // the learner may always come back (§0.6)
       return Promise.resolve(info);
     },
+    /* true when a commit is owed (the LMS failed to take something before) */
     save: function (s) {
+      lms.resend();
       if (s.location !== undefined) set(C.el.location, s.location);
       if (s.suspendData !== undefined) set(C.el.suspend, s.suspendData);
-      return lms.live();
+      return lms.due();
     },
     recordAnswer: function (a) {
-      var n = parseInt(get(C.el.count), 10) || 0, p = C.el.ix + n + ".";
+      // the LMS's count misses records still waiting to be sent (scorm-api.js)
+      var n = Math.max(parseInt(get(C.el.count), 10) || 0, next), p = C.el.ix + n + ".";
+      next = n + 1;
       var map = function (ids) {
         return ids.map(function (id) { return a.type === "true-false" ? C.tf[id] : id; }).join(",");
       };
@@ -113,14 +121,14 @@
       }
     },
     commit: lms.commit,
-    onStatus: function () {}, // nothing is queued: the LMS's API does the transport
-    finish: function (opts) {
-      if (!lms.live()) return;
+    onStatus: lms.onStatus, // values the LMS failed to take (scorm-api.js)
+    finish: function (opts) { // true when the LMS took everything
+      if (!lms.live()) return false;
       if (!opts || opts.record !== false) {
         set(C.el.exit, C.exit);
         set(C.el.session, timespan((Date.now() - started) / 1000));
       }
-      lms.close();
+      return lms.close();
     }
   };
 })();

@@ -10,7 +10,7 @@
     fn: { init: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue", commit: "Commit",
       error: "GetLastError" },
     el: { completion: "cmi.completion_status", success: "cmi.success_status", entry: "cmi.entry",
-      location: "cmi.location", suspend: "cmi.suspend_data", name: "cmi.learner_name",
+      location: "cmi.location", suspend: "cmi.suspend_data", name: "cmi.learner_name", id: "cmi.learner_id",
       passing: "cmi.scaled_passing_score", raw: "cmi.score.raw", min: "cmi.score.min",
       max: "cmi.score.max", scaled: "cmi.score.scaled", progress: "cmi.progress_measure",
       exit: "cmi.exit", session: "cmi.session_time", nav: "adl.nav.request", count: "cmi.interactions._count",
@@ -27,11 +27,16 @@
     limits: { suspend: 64000, location: 1000 }, // §3.2 SPMs
     errors: { NONE: "0", GENERAL: "101", ALREADY_INITIALIZED: "103", TERMINATED: "104",
       NOT_INITIALIZED: "122", UNDEFINED: "401", NOT_SET: "403", READ_ONLY: "404", WRITE_ONLY: "405",
-      TYPE_MISMATCH: "406", OUT_OF_RANGE: "407", DEPENDENCY: "408" }
+      TYPE_MISMATCH: "406", OUT_OF_RANGE: "407", DEPENDENCY: "408" },
+    // after a failed call (scorm-api.js): sent again at the next event (general, set and commit
+    // failures) / the session is over (terminated, or no longer initialized) / already open
+    codes: { retry: { "101": 1, "351": 1, "391": 1 },
+      over: { "104": 1, "113": 1, "122": 1, "123": 1, "132": 1, "133": 1, "142": 1, "143": 1 }, already: "103" }
   };
 
+  window.CPD_API.connectOnly([]); // the LMS's API is JavaScript: this page needs no network
   var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, started = 0, courseId = "";
-  var heldCompleted = false, heldPassed = false;
+  var heldCompleted = false, heldPassed = false, next = 0;
 
   function fixed(x, places) { // decimal without exponent or trailing zeros
     var s = (Math.round(x * Math.pow(10, places)) / Math.pow(10, places)).toFixed(places);
@@ -53,7 +58,7 @@
     start: function (opts) {
       courseId = (opts && opts.courseId) || "course";
       started = Date.now();
-      if (!lms.open()) return Promise.resolve(window.CPD_API.offline());
+      if (!lms.open()) return Promise.resolve(Object.assign(window.CPD_API.offline(true), { initFailed: lms.failedInit() }));
       var completion = get(C.el.completion), success = get(C.el.success);
       var passing = parseFloat(get(C.el.passing)), raw = parseFloat(get(C.el.raw));
       var mode = get(C.el.mode) || "normal";
@@ -67,6 +72,7 @@
         location: get(C.el.location),
         suspendData: get(C.el.suspend),
         learnerName: window.CPD_API.displayName(get(C.el.name)),
+        attempt: get(C.el.id), // with the page's address, names this attempt in this browser
         // scaled_passing_score is 0..1; empty or 403 -> the course's own pass mark (§1.3)
         passMark: isNaN(passing) ? null : Math.round(passing * 10000) / 100,
         status: {
@@ -80,14 +86,18 @@
       set(C.el.exit, C.exit); // Moodle restores state only after exit=suspend (§0.6)
       return Promise.resolve(info);
     },
+    /* true when a commit is owed (the LMS failed to take something before) */
     save: function (s) {
+      lms.resend();
       if (s.location !== undefined) set(C.el.location, s.location);
       if (s.suspendData !== undefined) set(C.el.suspend, s.suspendData);
       if (typeof s.progress === "number") set(C.el.progress, fixed(Math.min(1, Math.max(0, s.progress)), 4));
-      return lms.live();
+      return lms.due();
     },
     recordAnswer: function (a) {
-      var n = parseInt(get(C.el.count), 10) || 0, p = C.el.ix + n + ".";
+      // the LMS's count misses records still waiting to be sent (scorm-api.js)
+      var n = Math.max(parseInt(get(C.el.count), 10) || 0, next), p = C.el.ix + n + ".";
+      next = n + 1;
       // dependency order: id first, then type, then responses (§3.2; 408 otherwise)
       set(p + "id", C.idPrefix + courseId + ":" + a.id);
       set(p + "type", C.type[a.type]);
@@ -114,15 +124,15 @@
       set(C.el.completion, r.completed || heldCompleted ? "completed" : "incomplete");
     },
     commit: lms.commit,
-    onStatus: function () {}, // nothing is queued: the LMS's API does the transport
-    finish: function (opts) {
-      if (!lms.live()) return;
+    onStatus: lms.onStatus, // values the LMS failed to take (scorm-api.js)
+    finish: function (opts) { // true when the LMS took everything
+      if (!lms.live()) return false;
       if (!opts || opts.record !== false) {
         set(C.el.exit, C.exit);
         if (opts && opts.leave) set(C.el.nav, C.leaveRequest);
         set(C.el.session, duration((Date.now() - started) / 1000));
       }
-      lms.close();
+      return lms.close();
     }
   };
 })();

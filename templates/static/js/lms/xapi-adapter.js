@@ -9,8 +9,13 @@
   "use strict";
   var X = window.CPD_XAPI_CLIENT;
 
+  /* An address to go back to: http(s) only, never a javascript: or data: URL from a launch. */
+  function safeURL(url) {
+    try { var u = new URL(url, window.location.href); return url && /^https?:$/.test(u.protocol) ? u.href : ""; } catch (e) { return ""; }
+  }
+
   window.CPD_XAPI_ADAPTER = function (C, launch) {
-    var L = null, doc = {}, page = "", passedNow = false, pendingFail = null, ended = false;
+    var L = null, doc = {}, page = "", passedNow = false, pendingFail = null, ended = false, newer = [];
     var defs = window.CPD_XAPI || { pages: {}, questions: {} };
     var verb = function (name) { return { id: C.verbs[name], display: { "en-US": name } }; };
     var seconds = function () { return (Date.now() - L.session.startedAt) / 1000; };
@@ -25,12 +30,19 @@
       return { scaled: Math.round(10000 * r.points / max) / 10000, raw: r.points, min: 0, max: max };
     }
     function save() { return L.client.putState(C.stateId, L.activityId, doc); }
+    /* What another window (this browser's copy) or device (412 from the LRS) saved of this
+       attempt: its results are kept, so passed and completed are never sent twice. */
+    function absorb(theirs) {
+      if (!theirs) return;
+      ["completed", "passed", "failed"].forEach(function (k) { if (theirs[k]) doc[k] = true; });
+      if (theirs.passed && typeof theirs.scoreRaw === "number") doc.scoreRaw = theirs.scoreRaw;
+    }
     /* What start() tells the player, from the launch and the saved state document. */
     function info(resume) {
       return {
         connected: true, mode: L.mode, recording: L.mode === "normal",
         entry: resume ? "resume" : "ab-initio", location: doc.location || "", suspendData: doc.suspendData || "",
-        learnerName: L.actor.name || "", passMark: L.passMark,
+        learnerName: L.actor.name || "", passMark: L.passMark, attempt: L.registration || L.activityId,
         status: { completion: doc.completed ? "completed" : "incomplete",
           success: doc.passed ? "passed" : doc.failed ? "failed" : "unknown",
           scoreRaw: typeof doc.scoreRaw === "number" ? doc.scoreRaw : null }
@@ -44,6 +56,10 @@
       start: function () {
         return launch().then(function (l) {
           L = l;
+          L.client.onNewer(function (theirs) {
+            absorb(theirs);
+            newer.forEach(function (fn) { fn(theirs.suspendData || ""); });
+          });
           return L.client.getState(C.stateId, L.activityId, true).then(function (d) {
             doc = d || {};
             var resume = !!doc.suspendData;
@@ -72,7 +88,7 @@
           page = s.location;
           send("experienced", defs.pages[s.location], null, "allowed");
         }
-        return true;
+        return false; // nothing owed: commit() saves the state document
       },
       recordAnswer: function (a) {
         var q = defs.questions[a.id];
@@ -84,6 +100,7 @@
          most once per registration, no failed after passed (cmi5 §9.3 rules, kept in xAPI too). */
       setResult: function (r) {
         if (!L) return;
+        absorb(L.client.mirrored(C.stateId));
         var scored = r.scorePercent !== null && r.scorePercent !== undefined && r.points !== null;
         if (scored && r.passed === true && !doc.passed) {
           doc.passed = passedNow = true;
@@ -106,6 +123,7 @@
       finish: function (opts) {
         if (!L || ended) return;
         ended = true;
+        absorb(L.client.mirrored(C.stateId));
         if (pendingFail && !passedNow && !doc.passed) {
           send("failed", L.object, { success: false, score: pendingFail, duration: X.duration(seconds()) });
         }
@@ -115,12 +133,15 @@
         if (L.mode === "normal") L.client.putState(C.stateId, L.activityId, doc, true);
         L.client.flushOnHide();
         // the Exit button: back to the LMS when it gave a return address (cmi5 §10)
-        if (opts && opts.leave && L.returnURL) {
-          var go = function () { window.location.href = L.returnURL; };
+        var back = safeURL(L.returnURL);
+        if (opts && opts.leave && back) {
+          var go = function () { window.location.href = back; };
           Promise.race([L.client.flush(), new Promise(function (ok) { setTimeout(ok, 3000); })]).then(go, go);
         }
       },
-      onStatus: function (fn) { if (L) L.client.onStatus(fn); }
+      onStatus: function (fn) { if (L) L.client.onStatus(fn); },
+      /* fn(suspendData): a newer state of this attempt, saved by another window or device */
+      onNewer: function (fn) { newer.push(fn); }
     };
   };
 })();

@@ -68,12 +68,19 @@
     var endpoint = opts.endpoint.replace(/\/?$/, "/"), listeners = [];
     var qKey = "cpd-pack.queue." + opts.key, rKey = "cpd-pack.refused." + opts.key;
     var queue = load(qKey, []), refused = load(rKey, []), sending = false, tries = 0, timer = 0, stateApi = true;
-    var lastError = "";
+    var lastError = "", newer = [];
+    /* The ETag of a state document, shared by this browser's windows (so one that has taken
+       another's state over does not get a 412 for it). */
+    function etag(stateId, value) {
+      var k = "cpd-pack.etag." + opts.key + "." + stateId;
+      if (value === undefined) return load(k, null);
+      keep(k, value || null);
+    }
 
     function request(method, path, o) {
       o = o || {};
       var url = endpoint + path + (o.query ? "?" + new URLSearchParams(o.query).toString() : "");
-      var headers = { "X-Experience-API-Version": C.version };
+      var headers = Object.assign({ "X-Experience-API-Version": C.version }, o.headers);
       if (opts.auth) headers.Authorization = opts.auth;
       if (o.body !== undefined) headers["Content-Type"] = "application/json";
       var ctl = window.AbortController && !o.keepalive ? new AbortController() : null;
@@ -171,32 +178,72 @@
         return request("GET", "activities/state", { query: stateQuery(stateId, activityId) });
       }).then(function (r) {
         var theirs = r.status === 200 && r.json && typeof r.json === "object" ? r.json : null;
+        if (theirs) etag(stateId, r.etag);
         if (!mine) return theirs;
         if (!theirs) return mine;
         return (mine.savedAt || 0) > (theirs.savedAt || 0) ? mine : theirs;
       });
     }
+    /* One PUT at a time per document, with its ETag (when the LRS gives one) as If-Match: a
+       412 then means another window or device saved since this one read or wrote it. Its copy
+       goes to onNewer (to merge and save again) instead of being overwritten (xAPI
+       Communication §3.1). The last one, on page hide, goes at once. */
+    var chain = {}, mine = {}, latest = {};
     function putState(stateId, activityId, doc, keepalive) {
       doc.savedAt = Date.now();
       keep("cpd-pack.state." + opts.key + "." + stateId, doc);
       if (!stateApi) return Promise.resolve(false);
-      return request("PUT", "activities/state", { query: stateQuery(stateId, activityId), body: doc, keepalive: keepalive })
-        .then(function (r) {
+      var query = stateQuery(stateId, activityId), body = JSON.parse(JSON.stringify(doc));
+      var version = latest[stateId] = (latest[stateId] || 0) + 1;
+      function put(tag) {
+        if (latest[stateId] !== version) return Promise.resolve(true); // a newer copy goes instead
+        return request("PUT", "activities/state", { query: query, body: body, keepalive: keepalive,
+          headers: tag ? { "If-Match": tag } : {} }).then(function (r) {
           if (C.noStateApi[r.status]) { stateApi = false; notify(); }
-          return r.status === 204 || r.status === 200;
+          if (r.status === 204 || r.status === 200) { etag(stateId, r.etag); mine[body.savedAt] = true; return true; }
+          if (r.status !== 412) return false;
+          return request("GET", "activities/state", { query: query }).then(function (g) {
+            var theirs = g.status === 200 && g.json && typeof g.json === "object" ? g.json : null;
+            etag(stateId, g.etag);
+            if (theirs && mine[theirs.savedAt]) return put(g.etag); // this window's own, after all
+            if (theirs) newer.forEach(function (fn) { try { fn(theirs); } catch (e) { /* its own fault */ } });
+            return false;
+          });
         });
+      }
+      if (keepalive) return put(chain[stateId] ? null : etag(stateId));
+      var done = (chain[stateId] || Promise.resolve()).then(function () { return put(etag(stateId)); });
+      chain[stateId] = done;
+      done.then(function () { if (chain[stateId] === done) chain[stateId] = null; });
+      return done;
     }
+    /* This browser's copy of a state document (the latest any window here saved). */
+    function mirrored(stateId) { return load("cpd-pack.state." + opts.key + "." + stateId, null); }
 
     if (queue.length) setTimeout(flush, 0); // what an earlier visit left unsent goes first
     return {
       request: request, send: send, flush: flush, flushOnHide: flushOnHide, getState: getState, putState: putState,
+      mirrored: mirrored, onNewer: function (fn) { newer.push(fn); },
       onStatus: function (fn) { listeners.push(fn); notify(); },
       waiting: function () { return queue.length; }
     };
   }
 
+  /* The page may connect only to the origins of these URLs (index.html allows any https and
+     loopback address until the launch says which): a second CSP, before the first request. */
+  function connectOnly(urls) {
+    var origins = [];
+    urls.forEach(function (u) {
+      try {
+        var o = new URL(u, window.location.href);
+        if ((o.protocol === "https:" || o.protocol === "http:") && origins.indexOf(o.origin) < 0) origins.push(o.origin);
+      } catch (e) { /* not a URL: nothing to allow */ }
+    });
+    window.CPD_API.connectOnly(origins);
+  }
+
   window.CPD_XAPI_CLIENT = {
-    create: create, uuid: uuid, timestamp: timestamp, duration: duration, agent: agent, params: params,
+    create: create, connectOnly: connectOnly, uuid: uuid, timestamp: timestamp, duration: duration, agent: agent, params: params,
     load: load, keep: keep, session: session, version: C.version
   };
 })();

@@ -19,6 +19,7 @@
 
   function launch() {
     var q = X.params();
+    X.connectOnly(q.endpoint && q.actor ? [q.endpoint] : []); // the LRS only (a second CSP)
     if (!q.endpoint || !q.actor) return Promise.reject(new Error("no xAPI launch parameters"));
     var actor = X.agent(q.actor), course = window.CPD_XAPI.course;
     // the LMS may name the course activity itself (activity_id); the definition stays ours
