@@ -212,7 +212,7 @@ def test_adapters() -> None:
 
 def test_asset_paths_are_normalised(course_copy: Path) -> None:
     (course_copy / "pics").mkdir()
-    (course_copy / "pics" / "a_b.png").write_bytes(b"png")
+    (course_copy / "pics" / "a_b.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (course_copy / "pages" / "learning.md").write_text(
         "![one](./media/square.png) ![two](pics/a_b.png) [three](media/hello.md#top)\n"
     )
@@ -221,7 +221,7 @@ def test_asset_paths_are_normalised(course_copy: Path) -> None:
     assert '<img src="media/square.png" alt="one" />' in html
     assert '<img src="media/pics/a_b.png" alt="two" />' in html
     assert '<a href="media/hello.md#top">three</a>' in html
-    assert site["media/pics/a_b.png"] == b"png"
+    assert site["media/pics/a_b.png"] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_two_files_for_one_archive_path(course_copy: Path) -> None:
@@ -236,9 +236,20 @@ def test_two_files_for_one_archive_path(course_copy: Path) -> None:
 
 
 def test_markdown_file_not_utf8(course_copy: Path) -> None:
-    (course_copy / "pages" / "learning.md").write_bytes(b"caf\xe9\n")
+    (course_copy / "pages" / "learning.md").write_bytes(b"Hello\nthe caf\xe9\n")
     with pytest.raises(CourseError) as err:
         render_site(_outline(course_copy), course_copy)
     assert [str(p) for p in err.value.problems] == [
-        f"{course_copy.as_posix()}/pages/learning.md:1:1: not UTF-8 text (invalid continuation byte)"
+        f"{course_copy.as_posix()}/pages/learning.md:2:8: not UTF-8 text: byte 0xE9 cannot be read "
+        "(invalid continuation byte); save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+    ]
+
+
+def test_a_file_named_in_markdown_holds_what_its_name_says(course_copy: Path) -> None:
+    (course_copy / "media" / "fake.png").write_text("not a picture")
+    (course_copy / "pages" / "learning.md").write_text("Intro\n\n![A chart](media/fake.png)\n")
+    with pytest.raises(CourseError) as err:
+        render_site(_outline(course_copy), course_copy)
+    assert [str(p) for p in err.value.problems] == [
+        f"{course_copy.as_posix()}/pages/learning.md:3:1: image: 'media/fake.png' holds text, not a PNG image"
     ]

@@ -16,10 +16,10 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from cpd_pack.exceptions import CourseError, CourseWarning, Problem
-from cpd_pack.loader import Path_, load_course, resolve_inside
+from cpd_pack.loader import Path_, load_course, read_text, resolve_inside
 from cpd_pack.model import Question
 from cpd_pack.outline import Outline, OutlinePage
-from cpd_pack.warnings import raw_html
+from cpd_pack.warnings import check_content, raw_html
 
 ADAPTERS = ("scorm12", "scorm2004", "xapi", "cmi5", "none")
 # What each adapter stands on, after scorm-api.js (discovery, offline info, shared helpers).
@@ -95,6 +95,7 @@ class _Pending:
     line: int
     message: str
     warning: bool = False
+    column: int = 1
 
 
 @dataclass
@@ -130,10 +131,9 @@ class _Renderer:
 
     def markdown_file(self, rel: str, path: Path_) -> Markup:
         """Render a Markdown file named (relative to the course folder) at ``path``."""
-        try:
-            text = (self.root / rel).read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.pending.append(_Pending(rel, path, 1, f"not UTF-8 text ({exc.reason})"))
+        text = read_text(self.root / rel, rel)
+        if isinstance(text, Problem):  # not UTF-8: located at the first bad byte
+            self.pending.append(_Pending(rel, path, text.line, text.message, column=text.column))
             return Markup("")
         return self.markdown(text, path, md_file=rel)
 
@@ -151,6 +151,12 @@ class _Renderer:
                 continue
             what = "image" if child.type == "image" else "link"
             target = self.asset(unquote(parts.path), path, md_file, line, what)
+            # files named in Markdown hold what their names say (the YAML's are checked earlier)
+            content = None if target is None else check_content(self.sources[target], parts.path)
+            if content is not None:
+                self.pending.append(
+                    _Pending(md_file, path, line, f"{what}: {content[1]}", not content[0])
+                )
             if target is not None:
                 child.attrs[attr] = parts._replace(path=archive_path(parts.path)).geturl()
 
@@ -184,7 +190,7 @@ class _Renderer:
             kind = CourseWarning if item.warning else Problem
             if item.md_file is not None:
                 display = (self.root / item.md_file).as_posix()
-                found.append(kind(display, max(item.line, 1), 1, "", item.message))
+                found.append(kind(display, max(item.line, 1), item.column, "", item.message))
                 continue
             place, dotted = locations.find(item.yaml_path)
             line = place.line + _scalar_offset(self.root, place.file, place.line, place.column)
