@@ -10,7 +10,8 @@ import pytest
 from cpd_pack.loader import load_course
 from cpd_pack.outline import Outline, build_outline
 from cpd_pack.validate import validate_course
-from lrs.ralph import RalphLRS, ralph_installed, require
+from lrs.ralph import RalphLRS, ralph_installed
+from prereq import require
 
 COURSES = Path(__file__).parent / "fixtures" / "courses"
 REPO = Path(__file__).parent.parent

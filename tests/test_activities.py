@@ -26,7 +26,8 @@ from cpd_pack.loader import load_course
 from cpd_pack.outline import Outline, build_outline
 from cpd_pack.render import data_json, render_site
 from cpd_pack.validate import validate_course
-from lrs.ralph import ralph_installed, require
+from lrs.ralph import ralph_installed
+from prereq import require
 
 BASE = "https://example.org/courses/mini-course"
 MISSING_IRI = (

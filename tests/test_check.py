@@ -27,7 +27,7 @@ from cpd_pack.check import (
     check_bytes,
     check_package,
 )
-from lrs.ralph import require  # the rule of tests/e2e/harness.py require()
+from prereq import require
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "src" / "cpd_pack" / "schemas"

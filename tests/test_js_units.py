@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from prereq import require
 
 JS_TESTS = Path(__file__).parent / "js"
 
 
 def test_adapter_unit_tests_pass() -> None:
     node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is not installed; the adapter unit tests need it")
-        pytest.skip("node is not installed")
+    require(node is not None, "node (the adapter unit tests run in it)")
+    assert node is not None
     result = subprocess.run(
         [node, "--test", str(JS_TESTS)], capture_output=True, text=True, timeout=120
     )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +24,7 @@ from cpd_pack.state import (
     structural_size,
 )
 from cpd_pack.validate import validate_course
+from prereq import require
 
 
 def _big_course(
@@ -138,10 +138,8 @@ def test_the_player_and_this_module_read_each_other(
 ) -> None:
     # js/state.js (the codec the player uses) run in node on the mini course's data island
     node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed") if os.environ.get("CI") == "true" else pytest.skip(
-            "no node"
-        )
+    require(node is not None, "node (js/state.js runs in it)")
+    assert node is not None
     js_dir = Path(__file__).parent.parent / "templates" / "static" / "js"
     run = subprocess.run(
         [node, "-e", PLAYER_STATE, str(js_dir)],

@@ -21,7 +21,6 @@ from harness import (
     default_initial,
     launch,
     normalize_version,
-    require,
 )
 
 from cpd_pack.build import make_packages
@@ -29,6 +28,7 @@ from cpd_pack.loader import load_course
 from cpd_pack.model import Question
 from cpd_pack.outline import Outline, build_outline
 from cpd_pack.validate import validate_course
+from prereq import require
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Frame, Page

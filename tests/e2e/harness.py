@@ -6,7 +6,6 @@ The LMS page (``lms/lms.js``) hosts scorm-again and launches a SCO in an iframe 
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import urllib.parse
@@ -18,7 +17,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
 import strict
 
 if TYPE_CHECKING:
@@ -37,16 +35,6 @@ _ROUTES = {
     "/_vendor/scorm-again/": SCORM_AGAIN_DIST,
     "/_vendor/axe-core/": AXE_DIR,
 }
-
-
-def require(ok: bool, what: str) -> None:
-    """Skip the test when a prerequisite is missing; fail instead when ``CI=true``."""
-    if ok:
-        return
-    message = f"{what} is missing; run ./scripts/setup"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 def normalize_version(version: str) -> str:

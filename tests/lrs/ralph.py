@@ -24,8 +24,6 @@ import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 # bcrypt, requests and ralph are imported where used, so that this module imports without them
 # and the tests can skip (or fail in CI) through require() instead of a collection error.
 if TYPE_CHECKING:
@@ -84,19 +82,6 @@ uvicorn.run(
     timeout_graceful_shutdown=2,
 )
 """
-
-
-def require(ok: bool, what: str, *, module: bool = False) -> None:
-    """Skip when a prerequisite is missing; fail instead when ``CI=true``.
-
-    The rule of ``require()`` in tests/e2e/harness.py; ``module=True`` skips a whole test module.
-    """
-    if ok:
-        return
-    message = f"{what} is missing; run ./scripts/setup"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=module)
 
 
 def ralph_installed() -> bool:

@@ -12,7 +12,8 @@ import pytest
 from cpd_pack.launch import LaunchServer
 from fixtures.aus.au import PUBLISHER_ID, Au, package_zip
 from lrs.cmi5_rules import check_cmi5
-from lrs.ralph import RalphLRS, ralph_installed, require, validate_statement
+from lrs.ralph import RalphLRS, ralph_installed, validate_statement
+from prereq import require
 
 require(ralph_installed(), "ralph-malph[lrs]==5.1.0 (the '.[test]' extra)", module=True)
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from lrs.ralph import RalphLRS, ralph_installed, require, validate_statement
+from lrs.ralph import RalphLRS, ralph_installed, validate_statement
+from prereq import require
 
 require(ralph_installed(), "ralph-malph[lrs]==5.1.0 (the '.[test]' extra)", module=True)
 

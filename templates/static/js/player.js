@@ -20,16 +20,15 @@
     if (LMS.found() || !framed || waited >= 3000) start();
     else setTimeout(() => whenReady(start, waited + 100), 100);
   }
+  const D = JSON.parse(document.getElementById("cpd-data").textContent);
   /* Every adapter's start() is asynchronous (xAPI and cmi5 fetch a token and state first). */
   whenReady(() => {
     let started;
-    try { started = Promise.resolve(LMS.start({ courseId: courseId() })); } catch (e) { started = Promise.reject(e); }
+    try { started = Promise.resolve(LMS.start({ courseId: D.course.id })); } catch (e) { started = Promise.reject(e); }
     started.catch(() => window.CPD_API.offline()).then(run);
   }, 0);
-  function courseId() { return JSON.parse(document.getElementById("cpd-data").textContent).course.id; }
 
   function run(info) {
-  const D = JSON.parse(document.getElementById("cpd-data").textContent);
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.prototype.slice.call((root || document).querySelectorAll(sel));
   const QUIZ = D.quiz ? D.quiz.questions : [];
@@ -165,7 +164,8 @@
     return newer("This course is also open in another window or tab. This window now shows the progress saved there: to be safe, carry on in one window only.");
   }
   window.addEventListener("storage", (ev) => { if (ev.key === slot() && !exited && twins()) report(); });
-  const percent = (answers) => Math.round(10000 * QUIZ.filter((q, i) => isRight(q, answers[i])).length / QUIZ.length) / 100;
+  const rightCount = (answers) => QUIZ.filter((q, i) => isRight(q, answers[i])).length;
+  const percent = (answers) => Math.round(10000 * rightCount(answers) / QUIZ.length) / 100;
   /* {completed, passed, final, scorePercent, points, maxPoints}: the adapter decides how its
      standard says it (points: questions right, for xAPI's integer raw score). */
   function result() {
@@ -175,7 +175,7 @@
     if (score !== null && held.success === "passed" && (!quizPassed() || (held.scoreRaw !== null && score < held.scoreRaw))) score = null;
     if (score !== null && held.scoreRaw !== null && Math.abs(score - held.scoreRaw) < 0.005) score = null; // held already
     const passed = !D.quiz ? null : quizPassed() || held.success === "passed" ? true : S.quiz.state === "f" ? false : null;
-    const points = score === null ? null : QUIZ.filter((q, i) => isRight(q, S.quiz.answers[i])).length;
+    const points = score === null ? null : rightCount(S.quiz.answers);
     return { completed: completedForLms(), passed: passed, final: passed === false && !attemptsLeft(), scorePercent: score,
       points: points, maxPoints: QUIZ.length };
   }
@@ -295,7 +295,7 @@
       if (submitted) feedback(box, q, S.quiz.answers[i], S.quiz.state === "p"); else clearFeedback(box);
     });
     if (!submitted) return;
-    const right = QUIZ.filter((q, i) => isRight(q, S.quiz.answers[i])).length;
+    const right = rightCount(S.quiz.answers);
     $("[data-results-score]", res).textContent = "You answered " + right + " of " + QUIZ.length +
       " questions correctly (" + percent(S.quiz.answers) + "%).";
     const left = maxAttempts ? maxAttempts - S.quiz.submits : -1;
