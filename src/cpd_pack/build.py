@@ -37,6 +37,8 @@ class Built:
 
     paths: list[Path]
     warnings: tuple[CourseWarning, ...]
+    outline: Outline | None = None
+    """The course as built (for the study-time estimate and other summaries)."""
 
 
 def check_course(
@@ -142,4 +144,4 @@ def build_packages(
             path.unlink(missing_ok=True)
         reason = exc.strerror or str(exc)
         raise BuildError(f"{out.as_posix()}: cannot write the packages: {reason}") from None
-    return Built(written, outline.warnings)
+    return Built(written, outline.warnings, outline)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cpd_pack import __version__
 from cpd_pack.exceptions import CourseWarning
 from cpd_pack.packagers import FORMATS
+
+if TYPE_CHECKING:
+    from cpd_pack.outline import Outline
 
 course_dir_argument = click.argument(
     "course_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
@@ -25,6 +29,15 @@ def _show_warnings(warnings: tuple[CourseWarning, ...]) -> None:
     """Print each warning on stderr as ``file:L:C: field: warning: message``."""
     for warning in warnings:
         click.echo(str(warning), err=True)
+
+
+def _show_study_time(outline: Outline | None, course_dir: Path) -> None:
+    """Print the estimated study time per unit and in total on stderr, then any warning."""
+    from cpd_pack.studytime import study_time_lines
+
+    if outline is not None:
+        for line in study_time_lines(outline, course_dir):
+            click.echo(line, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,6 +71,7 @@ def validate(course_dir: Path, strict: bool) -> None:
 
     outline = check_course(course_dir, strict=strict)
     _show_warnings(outline.warnings)
+    _show_study_time(outline, course_dir)
     click.echo(
         f"{course_dir / 'course.yaml'}: OK: {len(outline.units)} units, {len(outline.pages)} pages, "
         f"{len(outline.quiz_questions)} quiz questions"
@@ -113,6 +127,7 @@ def build(
 
     built = build_packages(course_dir, formats or FORMATS, out_dir, templates_dir, strict=strict)
     _show_warnings(built.warnings)
+    _show_study_time(built.outline, course_dir)
     for path in built.paths:
         click.echo(str(path))
 
