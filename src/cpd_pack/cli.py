@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cpd_pack import __version__
-from cpd_pack.exceptions import CourseWarning
+from cpd_pack.exceptions import BuildError, CourseWarning
 from cpd_pack.packagers import FORMATS
 
 if TYPE_CHECKING:
@@ -162,6 +162,39 @@ def check(ctx: click.Context, package: Path, as_json: bool) -> None:
         ctx.exit(1)
     click.echo(report.to_json() if as_json else report.to_text())
     ctx.exit(report.exit_code)
+
+
+@cli.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
+@click.option("--unit", is_flag=True, help="The schema of a unit file instead of course.yaml.")
+def schema(output: Path | None, unit: bool) -> None:
+    """Print the JSON Schema of course.yaml (or of a unit file), for editors.
+
+    Generated from the same model the validator uses. Point the first line of a YAML file at
+    it, and VS Code's YAML extension (and other editors using yaml-language-server) complete
+    keys and flag errors as you type:
+    '# yaml-language-server: $schema=schema/course.schema.json'.
+
+    \b
+    Examples:
+      cpd-pack schema -o schema/course.schema.json
+      cpd-pack schema --unit -o schema/unit.schema.json
+    """
+    from cpd_pack.course_schema import schema_json
+
+    text = schema_json(unit=unit)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BuildError(f"{output.as_posix()}: cannot write the schema: {exc.strerror}") from None
 
 
 def main() -> None:
