@@ -165,6 +165,26 @@ def check(ctx: click.Context, package: Path, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+def new(folder: Path) -> None:
+    """Start a course: write a small, commented course that builds at once into FOLDER.
+
+    FOLDER must be new or empty. The course has two units, every kind of block and a short
+    quiz; its YAML files start with the line that gives editors the schema (schema/).
+
+    \b
+    Examples:
+      cpd-pack new my-course
+      cpd-pack new my-course && cpd-pack build my-course
+    """
+    from cpd_pack.scaffold import create_course
+
+    written = create_course(folder)
+    click.echo(f"{folder.as_posix()}: a new course in {len(written)} files; build it with:")
+    click.echo(f"  cpd-pack build {folder.as_posix()}")
+
+
+@cli.command()
 @click.option(
     "--output",
     "-o",
