@@ -311,3 +311,62 @@ def launch(
             webbrowser.open(server.url + "/")
         server.serve_until_interrupted()
     click.echo("Stopped.")
+
+
+@cli.command()
+@course_dir_argument
+@click.argument(
+    "moodle_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--statements",
+    "statement_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSON file of xAPI statements (repeatable).",
+)
+@click.option("--lrs", "lrs_url", metavar="URL", help="xAPI endpoint of an LRS to read from.")
+@click.option("--lrs-auth", metavar="KEY:SECRET", help="Basic credentials for --lrs.")
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("report"),
+    show_default=True,
+    help="Folder to write report.html, report.json and the CSV tables into.",
+)
+def report(
+    course_dir: Path,
+    moodle_files: tuple[Path, ...],
+    statement_files: tuple[Path, ...],
+    lrs_url: str | None,
+    lrs_auth: str | None,
+    out_dir: Path,
+) -> None:
+    """Item analysis: which quiz questions work, from Moodle's SCORM reports or xAPI statements.
+
+    MOODLE_FILES are Moodle SCORM report downloads (Interactions or Basic report, "Text file"
+    or Excel). Writes OUT/report.html (open it in a browser), OUT/report.json and one CSV per
+    table; flags point to each question's file:line in COURSE_DIR.
+
+    \b
+    Examples:
+      cpd-pack report course_source moodle-interactions.txt
+      cpd-pack report course_source --lrs https://lrs.example.com/xapi/ --lrs-auth KEY:SECRET
+      cpd-pack report course_source --statements statements.json --out report/
+    """
+    from cpd_pack.report import make_report
+
+    if (lrs_url is None) != (lrs_auth is None):
+        raise click.UsageError("--lrs and --lrs-auth go together")
+    lrs = (lrs_url, lrs_auth) if lrs_url is not None and lrs_auth is not None else None
+    done = make_report(course_dir, out_dir, moodle_files, statement_files, lrs)
+    for notice in done.notices:
+        click.echo(f"note: {notice}", err=True)
+    a = done.analysis
+    click.echo(
+        f"{a.learners} learners, {a.attempts} attempts, {a.submissions} quiz submissions; "
+        f"{len(done.flags)} flags"
+    )
+    click.echo(str(done.paths[0]))

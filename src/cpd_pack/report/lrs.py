@@ -1,0 +1,169 @@
+"""xAPI statements, from an LRS (following ``more`` links) or a JSON file, read into results.
+
+Statements are selected by the course's activity IRI with ``related_activities``, so the LRS
+returns the course's own statements and those whose context names the course as parent
+(``experienced`` pages and ``answered`` questions). Plain HTTP (``urllib``) is used rather than
+tincan's RemoteLRS, which turns statements into its own classes and back.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from cpd_pack.report.course import CourseKey
+from cpd_pack.report.results import Answer, Attempt, ReportError, Results, Submission
+
+XAPI_VERSION = "1.0.3"
+VERBS = "http://adlnet.gov/expapi/verbs/"
+MAX_PAGES = 10_000
+"""Most ``more`` pages followed (a guard against an LRS that loops)."""
+
+
+def fetch_statements(url: str, auth: str, activity: str, timeout: float = 30) -> list[Any]:
+    """Every statement about ``activity`` in the LRS at ``url``, following ``more`` links.
+
+    ``auth`` is ``KEY:SECRET`` (HTTP Basic). Raises :class:`ReportError` on any failure.
+    """
+    key, colon, secret = auth.partition(":")
+    if not colon:
+        raise ReportError("--lrs-auth: expected KEY:SECRET")
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": XAPI_VERSION}
+    base = url if url.endswith("/") else url + "/"
+    query = urllib.parse.urlencode(
+        {"activity": activity, "related_activities": "true", "ascending": "true"}
+    )
+    next_url: str | None = f"{base}statements?{query}"
+    found: list[Any] = []
+    for _ in range(MAX_PAGES):
+        if next_url is None:
+            return found
+        request = urllib.request.Request(next_url, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                body = json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            raise ReportError(
+                f"--lrs {url}: the LRS answered {exc.code} {exc.reason} to {next_url}"
+                + ("; check --lrs-auth" if exc.code in (401, 403) else "")
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ReportError(f"--lrs {url}: cannot reach the LRS ({reason})") from None
+        except ValueError as exc:
+            raise ReportError(f"--lrs {url}: the answer is not JSON ({exc})") from None
+        if not isinstance(body, dict) or not isinstance(body.get("statements"), list):
+            raise ReportError(f"--lrs {url}: the answer is not a StatementResult")
+        found += body["statements"]
+        more = body.get("more")
+        next_url = urllib.parse.urljoin(base, more) if more else None
+    raise ReportError(f"--lrs {url}: more than {MAX_PAGES} pages of statements; stopped")
+
+
+def load_statements(path: Path) -> list[Any]:
+    """Statements from a JSON file: a list, or a StatementResult (``{"statements": [...]}``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    if isinstance(data, dict) and isinstance(data.get("statements"), list):
+        data = data["statements"]
+    if not isinstance(data, list):
+        raise ReportError(f"{path}:1: expected a list of xAPI statements or a StatementResult")
+    return data
+
+
+def _learner(actor: Any) -> tuple[str, str]:
+    """A stable key and a display name for an xAPI actor."""
+    if not isinstance(actor, dict):
+        return "", ""
+    name = str(actor.get("name") or "")
+    if actor.get("mbox"):
+        return str(actor["mbox"]).removeprefix("mailto:"), name
+    account = actor.get("account")
+    if isinstance(account, dict) and account.get("name"):
+        return f"{account.get('homePage', '')}#{account['name']}", name
+    for field in ("mbox_sha1sum", "openid"):
+        if actor.get(field):
+            return str(actor[field]), name
+    return "", name
+
+
+def _response(question: str, text: str, key: CourseKey) -> tuple[str, ...]:
+    info = key.questions[question]
+    if info.type == "true-false":
+        return (text.strip().lower(),)
+    return tuple(part for part in text.split("[,]") if part)
+
+
+def read_statements(statements: list[Any], key: CourseKey, source: str) -> Results:
+    """Turn statements into results: answers (``answered``), pages opened (``experienced``)."""
+    base = key.activity_iri
+    results = Results(sources=[source], has_visits=True)
+    if base is None:
+        results.notices.append(
+            f"{source}: the course has no xapi.activity_iri, so no statement can be matched to it"
+        )
+        return results
+    voided = {
+        str(s["object"].get("id"))
+        for s in statements
+        if isinstance(s, dict) and isinstance(s.get("object"), dict)
+        and str(s.get("verb", {}).get("id", "")).endswith("/voided")
+    }  # fmt: skip
+    usable = [s for s in statements if isinstance(s, dict) and s.get("id") not in voided]
+    usable.sort(key=lambda s: str(s.get("timestamp") or s.get("stored") or ""))
+    open_: dict[tuple[str, str], tuple[int, list[Answer]]] = {}
+    done: list[tuple[int, Submission]] = []
+    attempts: dict[tuple[str, str], Attempt] = {}
+    pages = {page.id for page in key.pages}
+    for order, statement in enumerate(usable):
+        learner, name = _learner(statement.get("actor"))
+        verb = str((statement.get("verb") or {}).get("id", ""))
+        target = str((statement.get("object") or {}).get("id", ""))
+        if not learner or not verb.startswith(VERBS) or not target.startswith(base):
+            continue
+        results.add_learner(learner, name)
+        context = statement.get("context") or {}
+        attempt = str(context.get("registration") or "1")
+        kind, _, item = target[len(base) :].lstrip("/").partition("/")
+        verb = verb[len(VERBS) :]
+        if not kind:  # the course itself: the attempt and its best score
+            result = statement.get("result") or {}
+            scaled = (result.get("score") or {}).get("scaled")
+            score = round(float(scaled) * 100, 2) if isinstance(scaled, int | float) else None
+            old = attempts.get((learner, attempt), Attempt(learner, attempt, None, "started"))
+            if score is not None and (old.score is None or score > old.score):
+                old = Attempt(learner, attempt, score, "")
+            attempts[(learner, attempt)] = old
+        elif verb == "experienced" and kind == "pages":
+            if item not in pages:
+                results.count_unknown(f"page {item}")
+                continue
+            seen = results.visits.setdefault(learner, [])
+            if item not in seen:
+                seen.append(item)
+        elif verb == "answered" and kind == "questions":
+            if item not in key.questions:
+                results.count_unknown(item)
+                continue
+            result = statement.get("result") or {}
+            response = _response(item, str(result.get("response", "")), key)
+            answer = Answer(item, response, bool(result.get("success")))
+            start, current = open_.setdefault((learner, attempt), (order, []))
+            if any(a.question == item for a in current):  # a repeated question: a new submission
+                done.append((start, Submission(learner, attempt, tuple(current))))
+                open_[(learner, attempt)] = start, current = order, []
+            current.append(answer)
+    done += [(start, Submission(*who, tuple(a))) for who, (start, a) in open_.items() if a]
+    results.submissions = [submission for _, submission in sorted(done, key=lambda d: d[0])]
+    results.attempts = list(attempts.values())
+    return results
