@@ -175,6 +175,7 @@ def read_moodle(path: Path, key: CourseKey) -> Results:
         found = _submissions(cells, learner, number, key, results)  # type: ignore[arg-type]
         interactions += sum(1 for cell in cells if cell[0])
         results.submissions += found
+    results.submissions.sort(key=lambda s: int(s.attempt))  # stable: a row's blocks stay in order
     scored = sum(a.score is not None and a.score > 0 for a in results.attempts)
     if blocks and not interactions and scored:
         results.notices.append(NO_2004_INTERACTIONS.format(file=path.name, scored=scored))
