@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -32,11 +34,20 @@ def test_version(runner: CliRunner) -> None:
     assert (result.exit_code, result.output) == (0, f"cpd-pack, version {__version__}\n")
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"]])
+@pytest.mark.parametrize("command", [[], *([name] for name in sorted(cli.commands))])
 def test_every_command_has_help_with_examples(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output and "cpd-pack " in result.output
+
+
+def test_top_level_help_shows_each_whole_summary(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--help"])
+    listed = " ".join(result.output.split("Commands:")[1].split())
+    for name, command in sorted(cli.commands.items()):
+        summary = " ".join((command.help or "").split("\n\n")[0].split())
+        assert f"{name} {summary}" in listed
+        assert summary.endswith(".") and "..." not in summary
 
 
 def test_validate_a_good_course(runner: CliRunner, mini_dir: Path) -> None:
@@ -178,3 +189,85 @@ def test_check_a_built_package_and_a_file_that_is_no_zip(
         1,
         f"{bad}: not a zip file (File is not a zip file)",
     )
+
+
+def _steps(stderr: str) -> list[str]:
+    """--verbose lines without their times."""
+    return [re.sub(r"^ *\d+\.\d\d s  ", "", line) for line in stderr.splitlines()]
+
+
+def test_build_verbose_prints_each_step(runner: CliRunner, mini_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        cli, ["build", str(mini_dir), "-f", "scorm12", "-f", "cmi5", "-o", str(tmp_path), "-v"]
+    )
+    assert result.exit_code == 0, result.output
+    steps = [
+        re.sub(r"\d+ (site files|files|KB)", r"N \1", line)
+        for line in _steps(result.stderr)
+        if not line.startswith(("study time", "  "))
+    ]
+    assert steps[:5] == [
+        "mini-course: 2 units, 5 pages, N site files",
+        "scorm12: N files, N KB zipped",
+        "cmi5: N files, N KB zipped",
+        f"wrote {tmp_path.as_posix()}/mini-course-1.0-scorm12.zip",
+        f"wrote {tmp_path.as_posix()}/mini-course-1.0-cmi5.zip",
+    ]
+    assert all(re.match(r"^ *\d+\.\d\d s  ", line) for line in result.stderr.splitlines()[:5])
+
+
+def test_build_quiet_prints_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    course = COURSES / "bad-warnings"
+    result = runner.invoke(cli, ["build", str(course), "-f", "scorm12", "-o", str(tmp_path), "-q"])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert [p.name for p in tmp_path.iterdir()] == ["bad-warnings-1.0-scorm12.zip"]
+    both = runner.invoke(cli, ["build", str(course), "-q", "-v"])
+    assert (both.exit_code, both.stderr.splitlines()[-1]) == (
+        2,
+        "Error: --quiet and --verbose go one at a time",
+    )
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = ["validate", str(COURSES / "bad-warnings")]
+    coloured = runner.invoke(cli, args, color=True)  # as on a terminal
+    assert coloured.stderr.startswith("\x1b[33m") and "warning: 1 means 1%" in coloured.stderr
+    assert "\x1b[" not in runner.invoke(cli, args).stderr  # not a terminal
+    no_color = runner.invoke(cli, args, color=True, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in no_color.stderr
+    assert no_color.stderr.splitlines()[0] == click.unstyle(coloured.stderr.splitlines()[0])
+
+
+def test_progress_bar_on_a_terminal_for_several_formats(
+    runner: CliRunner, mini_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cpd_pack.cli._stderr_is_terminal", lambda: True)
+    several = runner.invoke(cli, ["build", str(mini_dir), "-o", str(tmp_path)])
+    assert several.exit_code == 0
+    assert several.stderr.startswith("Building")  # click draws the bar only on a real terminal
+    one = runner.invoke(cli, ["build", str(mini_dir), "-f", "scorm12", "-o", str(tmp_path)])
+    assert "Building" not in one.stderr
+    monkeypatch.setattr("cpd_pack.cli._stderr_is_terminal", lambda: False)
+    piped = runner.invoke(cli, ["build", str(mini_dir), "-o", str(tmp_path)])
+    assert "Building" not in piped.stderr
+
+
+def test_templates_without_any_template_file_exit_1(
+    runner: CliRunner, mini_dir: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "cpd.css").write_text("body { color: red }\n")
+    out = tmp_path / "d"
+    result = runner.invoke(
+        cli, ["build", str(mini_dir), "--templates", str(tmp_path / "t"), "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {(tmp_path / 't').as_posix()}: --templates: none of the template files a build "
+        "uses is here, so it would change nothing; copy the one to change from the built-in "
+        "templates, keeping its path (_blocks.html, index.html, static/css/cpd.css, ...): see "
+        "docs/theming.md\n"
+    )
+    assert not out.exists()

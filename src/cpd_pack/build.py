@@ -6,7 +6,7 @@ mistakes) are returned with the result; ``strict=True`` turns them into a :class
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,8 +18,11 @@ from cpd_pack.loader import load_course
 from cpd_pack.outline import Outline, build_outline
 from cpd_pack.packagers import FORMATS, PACKAGERS
 from cpd_pack.packagers.archive import write_atomic, zip_bytes
-from cpd_pack.render import adapter_source, render, search_path
+from cpd_pack.render import adapter_source, builtin_templates, render, search_path
 from cpd_pack.validate import validate
+
+Progress = Callable[[str], None]
+"""Called by :func:`build_packages` with one line per step (:func:`build_steps` of them)."""
 
 
 @dataclass(frozen=True)
@@ -77,18 +80,49 @@ def _prepare(
     return outline, site
 
 
+def build_steps(formats: Sequence[str]) -> int:
+    """How many steps :func:`build_packages` reports: the course, then a zip and a file a format."""
+    return 1 + 2 * len(formats)
+
+
+def check_templates_dir(templates_dir: Path) -> None:
+    """Raise :class:`BuildError` when ``templates_dir`` holds none of the files a build uses."""
+    shipped = builtin_templates()
+    used = sorted(p.relative_to(shipped).as_posix() for p in shipped.rglob("*") if p.is_file())
+    if not any((templates_dir / rel).is_file() for rel in used):
+        raise BuildError(
+            f"{templates_dir.as_posix()}: --templates: none of the template files a build uses is "
+            f"here, so it would change nothing; copy the one to change from the built-in "
+            f"templates, keeping its path ({', '.join(used[:3])}, ...): see docs/theming.md"
+        )
+
+
 def _package(
-    root: Path, formats: Sequence[str], templates_dir: Path | None, strict: bool
+    root: Path,
+    formats: Sequence[str],
+    templates_dir: Path | None,
+    strict: bool,
+    on_step: Progress | None = None,
 ) -> tuple[Outline, list[Package]]:
+    step = on_step or (lambda _: None)
+    if templates_dir is not None:
+        check_templates_dir(Path(templates_dir))
     outline, site = _prepare(root, formats, templates_dir, strict)
     course = outline.course
+    step(
+        f"{course.id}: {len(outline.units)} units, {len(outline.pages)} pages, "
+        f"{len(site)} site files"
+    )
     contents = []
     for name in formats:
         packager = PACKAGERS[name]()
         contents.append(packager.package_files(outline, site, adapter_source(packager.adapter)))
     # One thread per zip: zlib releases the GIL, so the formats compress side by side.
+    archives = []
     with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
-        archives = list(pool.map(zip_bytes, contents))
+        for name, files, data in zip(formats, contents, pool.map(zip_bytes, contents), strict=True):
+            archives.append(data)
+            step(f"{name}: {len(files)} files, {len(data) / 1024:.0f} KB zipped")
     packages = [
         Package(name, f"{course.id}-{course.version}-{name}.zip", data)
         for name, data in zip(formats, archives, strict=True)
@@ -128,9 +162,13 @@ def build_packages(
     templates_dir: Path | None = None,
     *,
     strict: bool = False,
+    on_step: Progress | None = None,
 ) -> Built:
-    """Build the course into one zip per format under ``out_dir``; return what was written."""
-    outline, packages = _package(Path(course_dir), formats, templates_dir, strict)
+    """Build the course into one zip per format under ``out_dir``; return what was written.
+
+    ``on_step`` is called with one line per step (progress for the command line).
+    """
+    outline, packages = _package(Path(course_dir), formats, templates_dir, strict, on_step)
     out = Path(out_dir)
     check_out_dir(out)
     written: list[Path] = []
@@ -139,6 +177,8 @@ def build_packages(
             target = out / package.filename
             write_atomic(target, package.data)
             written.append(target)
+            if on_step:
+                on_step(f"wrote {target.as_posix()}")
     except OSError as exc:
         for path in written:
             path.unlink(missing_ok=True)

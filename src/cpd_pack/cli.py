@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
+import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +29,33 @@ strict_option = click.option(
 )
 
 
+def _color() -> bool | None:
+    """Colour on a terminal only (click's default), never when NO_COLOR is set (no-color.org)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 def _show_warnings(warnings: tuple[CourseWarning, ...]) -> None:
     """Print each warning on stderr as ``file:L:C: field: warning: message``."""
     for warning in warnings:
-        click.echo(str(warning), err=True)
+        click.echo(click.style(str(warning), fg="yellow"), err=True, color=_color())
+
+
+class _Group(click.Group):
+    """A group whose --help shows each command's whole one-line summary (click cuts it short)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 def _show_study_time(outline: Outline | None, course_dir: Path) -> None:
@@ -40,7 +67,7 @@ def _show_study_time(outline: Outline | None, course_dir: Path) -> None:
             click.echo(line, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cpd-pack")
 def cli() -> None:
     """Build e-learning packages (SCORM 2004, SCORM 1.2, xAPI, cmi5) from a course written in YAML.
@@ -104,12 +131,16 @@ def validate(course_dir: Path, strict: bool) -> None:
     help="Folder of templates that override the built-in ones.",
 )
 @strict_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Print each step with its time.")
 def build(
     course_dir: Path,
     formats: tuple[str, ...],
     out_dir: Path,
     templates_dir: Path | None,
     strict: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Validate a course, then write one zip per format as OUT/<id>-<version>-<format>.zip.
 
@@ -122,10 +153,36 @@ def build(
       cpd-pack build course_source
       cpd-pack build course_source -f scorm12 -f scorm2004 -o dist/
       cpd-pack build course_source --strict
+      cpd-pack build course_source --verbose
     """
-    from cpd_pack.build import build_packages
+    from cpd_pack.build import build_packages, build_steps
 
-    built = build_packages(course_dir, formats or FORMATS, out_dir, templates_dir, strict=strict)
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose go one at a time")
+    formats = formats or FORMATS
+    started = time.perf_counter()
+    show_bar = not (quiet or verbose) and len(formats) > 1 and _stderr_is_terminal()
+    with contextlib.ExitStack() as stack:
+        bar = None
+        if show_bar:
+            bar = stack.enter_context(
+                click.progressbar(
+                    length=build_steps(formats), label="Building", file=sys.stderr, color=_color()
+                )
+            )
+
+        def on_step(line: str) -> None:
+            if verbose:
+                step = f"{time.perf_counter() - started:5.2f} s  {line}"
+                click.echo(click.style(step, dim=True), err=True, color=_color())
+            elif bar is not None:
+                bar.update(1)
+
+        built = build_packages(
+            course_dir, formats, out_dir, templates_dir, strict=strict, on_step=on_step
+        )
+    if quiet:
+        return
     _show_warnings(built.warnings)
     _show_study_time(built.outline, course_dir)
     for path in built.paths:
