@@ -304,6 +304,8 @@ class Course:
     quiz: Quiz | None = None
     xapi: Xapi | None = None
     """Required by the xapi and cmi5 formats only (their packagers check it)."""
+    interface: dict[str, str] = field(default_factory=dict)
+    """Replacements for single entries of the interface text (keys: src/cpd_pack/messages/en.yaml)."""
 
     @property
     def completion_rule(self) -> str:

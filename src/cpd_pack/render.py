@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import json
-import posixpath
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import jinja2
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from markupsafe import Markup
 
-from cpd_pack.exceptions import CourseError, CourseWarning, Problem
-from cpd_pack.loader import Path_, load_course, read_text, resolve_inside
-from cpd_pack.model import Question
+from cpd_pack import i18n
+from cpd_pack.content import Renderer
+from cpd_pack.exceptions import CourseError, CourseWarning
+from cpd_pack.loader import Path_
+from cpd_pack.model import DEFAULT_SCALE, Question, Quiz, SelfAssessment
 from cpd_pack.outline import Outline, OutlinePage
-from cpd_pack.warnings import check_content, raw_html
 
 ADAPTERS = ("scorm12", "scorm2004", "xapi", "cmi5", "none")
 # What each adapter stands on, after scorm-api.js (discovery, offline info, shared helpers).
@@ -33,8 +28,10 @@ STATIC_FILES = {  # archive path -> path under the templates folder
     "js/state.js": "static/js/state.js",
     "js/lz-string.js": "static/js/lz-string.js",
 }
-MEDIA_PREFIX = "media/"
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
+# defaults in the model are English; a course that keeps them gets its language's wording
+_SA_TITLE = SelfAssessment.__dataclass_fields__["title"].default
+_QUIZ_TITLE = Quiz.__dataclass_fields__["title"].default
 
 
 def builtin_templates() -> Path:
@@ -80,142 +77,22 @@ def _static(dirs: list[Path], rel: str) -> bytes:
     raise FileNotFoundError(f"template file {rel!r} not found in {[str(d) for d in dirs]}")
 
 
-def archive_path(rel: str) -> str:
-    """Where a course file goes in the site: under ``media/``, keeping its relative path."""
-    rel = posixpath.normpath(rel)
-    return rel if rel.startswith(MEDIA_PREFIX) else MEDIA_PREFIX + rel
-
-
-@dataclass
-class _Pending:
-    """A problem found while rendering, located by source before line numbers are resolved."""
-
-    md_file: str | None
-    yaml_path: Path_
-    line: int
-    message: str
-    warning: bool = False
-    column: int = 1
-
-
-@dataclass
-class _Renderer:
-    """Renders Markdown, copies assets and collects problems for one course."""
-
-    root: Path
-    assets: dict[str, bytes] = field(default_factory=dict)
-    sources: dict[str, Path] = field(default_factory=dict)
-    pending: list[_Pending] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.md = MarkdownIt("commonmark", {"html": False}).enable("table")
-        self.md_html = MarkdownIt("commonmark", {"html": True}).enable("table")
-
-    def markdown(
-        self, text: str, path: Path_, inline: bool = False, md_file: str | None = None
-    ) -> Markup:
-        """Render Markdown (block or inline) found at ``path`` (or in ``md_file``)."""
-        env: dict[str, Any] = {}
-        tokens = self.md.parseInline(text, env) if inline else self.md.parse(text, env)
-        for token in tokens:
-            if token.type == "heading_open" and token.tag == "h1":
-                token.tag = "h2"  # the page title is the h1
-            elif token.type == "heading_close" and token.tag == "h1":
-                token.tag = "h2"
-            elif token.type == "inline":
-                self._targets(token, path, md_file)
-        html = raw_html(self.md_html, text, inline)
-        if html is not None:
-            self.pending.append(_Pending(md_file, path, html[0], html[1], warning=True))
-        return Markup(self.md.renderer.render(tokens, self.md.options, env))
-
-    def markdown_file(self, rel: str, path: Path_) -> Markup:
-        """Render a Markdown file named (relative to the course folder) at ``path``."""
-        text = read_text(self.root / rel, rel)
-        if isinstance(text, Problem):  # not UTF-8: located at the first bad byte
-            self.pending.append(_Pending(rel, path, text.line, text.message, column=text.column))
-            return Markup("")
-        return self.markdown(text, path, md_file=rel)
-
-    def _targets(self, inline: Token, path: Path_, md_file: str | None) -> None:
-        line = inline.map[0] + 1 if inline.map else 1
-        for child in inline.children or []:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            attr = {"image": "src", "link_open": "href"}.get(child.type)
-            if attr is None:
-                continue
-            url = str(child.attrs.get(attr, ""))
-            parts = urlsplit(url)
-            if parts.scheme or parts.netloc or url.startswith("#") or not url:
-                continue
-            what = "image" if child.type == "image" else "link"
-            target = self.asset(unquote(parts.path), path, md_file, line, what)
-            # files named in Markdown hold what their names say (the YAML's are checked earlier)
-            content = None if target is None else check_content(self.sources[target], parts.path)
-            if content is not None:
-                self.pending.append(
-                    _Pending(md_file, path, line, f"{what}: {content[1]}", not content[0])
-                )
-            if target is not None:
-                child.attrs[attr] = parts._replace(path=archive_path(parts.path)).geturl()
-
-    def asset(
-        self, rel: str, path: Path_, md_file: str | None = None, line: int = 0, what: str = "file"
-    ) -> str | None:
-        """Copy a course file into the site; return its archive path (None if it is missing)."""
-        result = resolve_inside(self.root, rel)
-        if isinstance(result, str):
-            self.pending.append(_Pending(md_file, path, line, f"{what}: {result}"))
-            return None
-        archive = archive_path(rel)
-        source = self.sources.setdefault(archive, result)
-        if source != result:
-            other = source.relative_to(self.root.resolve()).as_posix()
-            message = (
-                f"{what}: {rel!r} and {other!r} would both be stored as {archive!r}; rename one"
-            )
-            self.pending.append(_Pending(md_file, path, line, message))
-            return None
-        self.assets[archive] = result.read_bytes()
-        return archive
-
-    def problems(self) -> list[Problem]:
-        """Resolve the pending problems (and warnings) into located :class:`Problem` objects."""
-        if not self.pending:
-            return []
-        locations = load_course(self.root).locations
-        found: list[Problem] = []
-        for item in self.pending:
-            kind = CourseWarning if item.warning else Problem
-            if item.md_file is not None:
-                display = (self.root / item.md_file).as_posix()
-                found.append(kind(display, max(item.line, 1), item.column, "", item.message))
-                continue
-            place, dotted = locations.find(item.yaml_path)
-            line = place.line + _scalar_offset(self.root, place.file, place.line, place.column)
-            found.append(
-                kind(place.file, line + max(item.line - 1, 0), place.column, dotted, item.message)
-            )
-        return found
-
-
-def _scalar_offset(root: Path, display: str, line: int, column: int) -> int:
-    """0, or 1 when the YAML value at ``line`` is a block scalar (``|`` / ``>``) starting below."""
-    try:
-        text = Path(display).read_text(encoding="utf-8").splitlines()[line - 1]
-    except (OSError, IndexError):
-        return 0
-    rest = text[column - 1 :].split(":", 1)[-1].lstrip("- ").strip()
-    return 1 if rest[:1] in ("|", ">") else 0
-
-
-def _question(r: _Renderer, q: Question, path: Path_) -> dict[str, Any]:
+def _question(r: Renderer, q: Question, path: Path_) -> dict[str, Any]:
     """The view of a quiz question or knowledge check."""
     if q.type == "true-false":
         options = [
-            {"id": "true", "html": Markup("True"), "feedback": "", "correct": q.answer is True},
-            {"id": "false", "html": Markup("False"), "feedback": "", "correct": q.answer is False},
+            {
+                "id": "true",
+                "html": r.t("question.true"),
+                "feedback": "",
+                "correct": q.answer is True,
+            },
+            {
+                "id": "false",
+                "html": r.t("question.false"),
+                "feedback": "",
+                "correct": q.answer is False,
+            },
         ]
     else:
         options = [
@@ -238,7 +115,7 @@ def _question(r: _Renderer, q: Question, path: Path_) -> dict[str, Any]:
     }
 
 
-def _question_data(r: _Renderer, q: Question) -> dict[str, Any]:
+def _question_data(r: Renderer, q: Question) -> dict[str, Any]:
     """What the player needs to know about a question (the data island)."""
     view_ids = ["true", "false"] if q.type == "true-false" else list(OPTION_IDS[: len(q.options)])
     if q.type == "true-false":
@@ -249,7 +126,7 @@ def _question_data(r: _Renderer, q: Question) -> dict[str, Any]:
             "text": _plain(r, q.prompt)[:250]}  # fmt: skip
 
 
-def _plain(r: _Renderer, text: str) -> str:
+def _plain(r: Renderer, text: str) -> str:
     """Plain text of inline Markdown (for interaction descriptions)."""
     out = []
     for token in r.md.parseInline(text, {}):
@@ -261,7 +138,7 @@ def _plain(r: _Renderer, text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def _blocks(r: _Renderer, outline: Outline, page: OutlinePage, p: int) -> list[dict[str, Any]]:
+def _blocks(r: Renderer, outline: Outline, page: OutlinePage, p: int) -> list[dict[str, Any]]:
     """The views of one page's blocks."""
     reflection_ids = iter(outline.reflection_ids(page))
     views: list[dict[str, Any]] = []
@@ -309,7 +186,7 @@ def _blocks(r: _Renderer, outline: Outline, page: OutlinePage, p: int) -> list[d
     return views
 
 
-def _data_island(r: _Renderer, outline: Outline) -> dict[str, Any]:
+def _data_island(r: Renderer, outline: Outline) -> dict[str, Any]:
     """The JSON the player reads from ``<script id="cpd-data">``."""
     course = outline.course
     special = {}
@@ -334,6 +211,7 @@ def _data_island(r: _Renderer, outline: Outline) -> dict[str, Any]:
         "reflections": [{"id": x.id, "page": x.page_id} for x in outline.reflections],
         "statements": list(outline.statement_ids),
         "scale": len(sa.scale) if sa else 0,
+        "messages": r.t.for_player(),
         **{key: special.get(key) for key in ("sa_before_page", "sa_after_page", "quiz_page", "certificate_page")},
     }  # fmt: skip
 
@@ -353,8 +231,8 @@ def render(
     Raises :class:`CourseError` on a missing file; Jinja2's errors come from the templates.
     """
     dirs = search_path(templates_dir)
-    r = _Renderer(Path(course_root))
     course = outline.course
+    r = Renderer(Path(course_root), i18n.messages(course.language, course.interface))
     pages = []
     for unit in outline.units:
         for p, page in enumerate(unit.pages):
@@ -366,19 +244,20 @@ def render(
         "units": outline.units,
         "pages": pages,
         "self_assessment": {
-            "title": sa.title,
+            "title": r.t("sa.default_title") if sa.title == _SA_TITLE else sa.title,
             "intro": r.markdown(sa.intro, ("self_assessment", "intro")),
-            "scale": sa.scale,
+            "scale": r.t.list("sa.scale") if sa.scale == DEFAULT_SCALE else sa.scale,
             "statements": list(zip(outline.statement_ids, [s.text for s in sa.statements], strict=True)),
         } if sa else None,
         "quiz": {
-            "title": course.quiz.title,
+            "title": r.t("quiz.default_title") if course.quiz.title == _QUIZ_TITLE else course.quiz.title,
             "intro": r.markdown(course.quiz.intro, ("quiz", "intro")),
             "questions": [_question(r, q, ("quiz", "questions", i))
                           for i, q in enumerate(course.quiz.questions)],
         } if course.quiz else None,
         "certificate": r.markdown(course.certificate, ("certificate",)),
-        "hours_text": f"{course.hours:.2f}".rstrip("0").rstrip("."),
+        "hours_text": r.t.number(course.hours),
+        "t": r.t,
         "data": _data_island(r, outline),
     }  # fmt: skip
     found = r.problems()

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
+from cpd_pack import i18n
 from cpd_pack.exceptions import CourseError, CourseWarning, Problem
 from cpd_pack.loader import COURSE_FILE, Locations, Path_, RawCourse, read_text, resolve_inside
 from cpd_pack.model import Course
@@ -106,6 +107,11 @@ class _Converter:
                 return self.mistype(path, "a list", value)
             items = [self.convert(args[0], item, (*path, i)) for i, item in enumerate(value)]
             return _INVALID if _INVALID in items else tuple(items)
+        if origin is dict:
+            if not isinstance(value, dict):
+                return self.mistype(path, "a mapping of keys", value)
+            entries = {str(k): self.convert(args[1], v, (*path, k)) for k, v in value.items()}
+            return _INVALID if _INVALID in entries.values() else entries
         if isinstance(hint, type) and is_dataclass(hint):
             return self.instance(hint, value, path)
         checks = {str: (str,), bool: (bool,), float: (int, float), int: (int,)}[hint]
@@ -221,6 +227,10 @@ class _Converter:
 
 
 _INVALID = object()
+_NO_CATALOGUE = (
+    "cpd-pack has no interface text in {!r}, so buttons and messages will be in English; "
+    "translate them under 'interface:' (docs/course-format.md lists the keys)"
+)
 _EXPECTED = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
 # What XML 1.0 (every manifest) cannot hold; the rendered pages refuse the same characters.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -312,6 +322,14 @@ def _check_placement(course: Course) -> Iterator[tuple[Path_, str]]:
         yield ("completion",), f"{course.completion!r} needs a 'quiz'; this course has none"
 
 
+def _check_interface(course: Course) -> Iterator[tuple[Path_, str]]:
+    """Yield problems with the course's replacements for interface text."""
+    for key, text in course.interface.items():
+        message = i18n.override_problem(key, text)
+        if message:
+            yield ("interface", key), message
+
+
 def unit_key(unit: Any) -> str:
     """The unit's id, or one made from its title."""
     return str(unit.id or slugify(unit.title, "unit"))
@@ -335,7 +353,13 @@ def validate(raw: RawCourse) -> tuple[Course, list[CourseWarning]]:
         if not any(path[: len(broken)] == broken for broken in raw.broken)
     ]
     if course is not _INVALID:
-        found += [*_check_ids(course, raw.locations), *_check_placement(course)]
+        found += [
+            *_check_ids(course, raw.locations),
+            *_check_placement(course),
+            *_check_interface(course),
+        ]
+        if i18n.catalogue_for(course.language) is None:
+            converter.warnings.append((("language",), _NO_CATALOGUE.format(course.language)))
     warnings = sorted(
         (CourseWarning(**vars(raw.locations.problem(p, m))) for p, m in converter.warnings),
         key=lambda w: (w.file, w.line, w.column),

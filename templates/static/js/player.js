@@ -21,6 +21,21 @@
     else setTimeout(() => whenReady(start, waited + 100), 100);
   }
   const D = JSON.parse(document.getElementById("cpd-data").textContent);
+  /* Interface text from the course language's catalogue (src/cpd_pack/messages/): T(key, {name})
+     fills {name}; a count-dependent entry picks its form with Intl.PluralRules ({n} is the count). */
+  const LANG = D.course.language;
+  function T(key, params) {
+    let e = D.messages[key];
+    if (e && typeof e === "object") {
+      const n = params.n;
+      let cat = "other";
+      try { cat = new Intl.PluralRules(LANG).select(n); } catch (err) { /* unknown tag */ }
+      e = e[cat] !== undefined ? e[cat] : e.other;
+    }
+    return String(e).replace(/\{([a-z_]+)\}/g, (m, k) => (params && params[k] !== undefined ? String(params[k]) : m));
+  }
+  function fmt(x) { try { return new Intl.NumberFormat(LANG, { maximumFractionDigits: 2 }).format(x); } catch (err) { return String(x); } }
+  function pct(x) { try { return new Intl.NumberFormat(LANG, { style: "percent", maximumFractionDigits: 2 }).format(x / 100); } catch (err) { return x + "%"; } }
   /* Every adapter's start() is asynchronous (xAPI and cmi5 fetch a token and state first). */
   whenReady(() => {
     let started;
@@ -161,7 +176,7 @@
     const other = ST.decode(r.data, D);
     if (!other) return false;
     merge(other);
-    return newer("This course is also open in another window or tab. This window now shows the progress saved there: to be safe, carry on in one window only.");
+    return newer(T("notice.twin_window"));
   }
   window.addEventListener("storage", (ev) => { if (ev.key === slot() && !exited && twins()) report(); });
   const rightCount = (answers) => QUIZ.filter((q, i) => isRight(q, answers[i])).length;
@@ -205,7 +220,7 @@
     }
     $('[data-action="prev"]').disabled = i === 0;
     $('[data-action="next"]').disabled = i === N - 1;
-    $("#cpd-page-count").textContent = "Page " + (i + 1) + " of " + N;
+    $("#cpd-page-count").textContent = T("pager.count", { n: fmt(i + 1), total: fmt(N) });
     if (D.pages[i].id === D.quiz_page) quizShownAt = Date.now();
     refresh();
     if (focus) {
@@ -220,9 +235,9 @@
     const n = seenCount(), bar = $("#cpd-progress");
     D.pages.forEach((p, i) => { const m = $('[data-seen-for="' + p.id + '"]'); if (m) m.hidden = !S.seen[i]; });
     bar.setAttribute("aria-valuenow", String(n));
-    bar.setAttribute("aria-valuetext", n + " of " + N + " pages seen");
+    bar.setAttribute("aria-valuetext", T("progress.text", { seen: fmt(n), total: fmt(N) }));
     $(".cpd-progress-bar", bar).style.width = (100 * n / N) + "%";
-    $("#cpd-progress-text").textContent = n + " of " + N + " pages seen";
+    $("#cpd-progress-text").textContent = T("progress.text", { seen: fmt(n), total: fmt(N) });
     certificate();
   }
 
@@ -232,14 +247,14 @@
   const isRight = (q, list) => q.options.every((id, k) => list[k] === (q.correct.indexOf(id) >= 0));
   function feedback(box, q, list, reveal) {
     const right = isRight(q, list);
-    $("[data-verdict]", box).textContent = right ? "Correct." : "Not quite.";
+    $("[data-verdict]", box).textContent = T(right ? "question.correct" : "question.incorrect");
     $$("[data-qfeedback]", box).forEach((f) => { f.hidden = f.getAttribute("data-qfeedback") !== (right ? "correct" : "incorrect"); });
     q.options.forEach((id, k) => {
       const li = $('[data-option="' + id + '"]', box), fb = $("[data-option-feedback]", li), mark = $("[data-answer-mark]", li);
       if (fb) fb.hidden = !(reveal || list[k]);
       const show = reveal && q.correct.indexOf(id) >= 0;
       mark.hidden = !show;
-      mark.textContent = show ? "Correct answer" : "";
+      mark.textContent = show ? T("question.correct_answer") : "";
     });
     box.classList.toggle("is-correct", right);
     box.classList.toggle("is-incorrect", !right);
@@ -251,7 +266,7 @@
   }
   function check(i) {
     const q = D.checks[i], box = $('[data-check="' + q.id + '"]'), list = chosen(box, q);
-    if (!list.some(Boolean)) { $("[data-verdict]", box).textContent = "Choose an answer first."; return; }
+    if (!list.some(Boolean)) { $("[data-verdict]", box).textContent = T("question.choose_first"); return; }
     S.checks[i] = list;
     S.done[i] = true;
     feedback(box, q, list, true);
@@ -296,16 +311,16 @@
     });
     if (!submitted) return;
     const right = rightCount(S.quiz.answers);
-    $("[data-results-score]", res).textContent = "You answered " + right + " of " + QUIZ.length +
-      " questions correctly (" + percent(S.quiz.answers) + "%).";
+    $("[data-results-score]", res).textContent = T("quiz.score", { right: fmt(right), total: fmt(QUIZ.length),
+      percent: pct(percent(S.quiz.answers)) });
     const left = maxAttempts ? maxAttempts - S.quiz.submits : -1;
     $("[data-results-verdict]", res).textContent = S.quiz.state === "p"
-      ? "You passed. The pass mark is " + passMark + "%."
-      : "You have not passed yet. The pass mark is " + passMark + "%." +
-        (left === 0 ? " You have used all " + maxAttempts + " attempts." : left > 0 ? " Attempts left: " + left + "." : "");
+      ? T("quiz.passed", { mark: pct(passMark) })
+      : T("quiz.not_passed", { mark: pct(passMark) }) +
+        (left === 0 ? T("quiz.no_attempts_left", { n: maxAttempts }) : left > 0 ? T("quiz.attempts_left", { n: fmt(left) }) : "");
     $("[data-results-next]", res).textContent = S.quiz.state === "p"
-      ? (D.certificate_page ? "Your certificate is on the page \u201c" + pageTitle(D.certificate_page) + "\u201d." : "")
-      : left === 0 ? "Read the feedback above." : "Read the feedback above, then retake the quiz when you are ready.";
+      ? (D.certificate_page ? T("quiz.certificate_at", { title: pageTitle(D.certificate_page) }) : "")
+      : T(left === 0 ? "quiz.read_feedback" : "quiz.read_feedback_retake");
     $('[data-action="retake-quiz"]', res).hidden = S.quiz.state !== "f" || !attemptsLeft();
   }
   const pageTitle = (id) => D.pages.filter((p) => p.id === id)[0].title;
@@ -314,7 +329,7 @@
     const answers = QUIZ.map((q) => chosen($('[data-question="' + q.id + '"]'), q));
     const missing = QUIZ.filter((q, i) => !answers[i].some(Boolean));
     if (missing.length) {
-      $("#cpd-quiz-message").textContent = "Answer every question before submitting (" + missing.length + " not answered yet).";
+      $("#cpd-quiz-message").textContent = T("quiz.unanswered", { n: missing.length });
       $('[data-question="' + missing[0].id + '"] input').focus();
       return;
     }
@@ -347,7 +362,7 @@
   }
 
   /* ---- self-assessment, reflections, certificate ---- */
-  function ratingLabel(sid, n) { const l = $('label[for="sa-before-' + sid + '-' + n + '"]'); return n && l ? l.textContent : "Not rated"; }
+  function ratingLabel(sid, n) { const l = $('label[for="sa-before-' + sid + '-' + n + '"]'); return n && l ? l.textContent : T("sa.not_rated"); }
   function ratings() {
     D.statements.forEach((sid, i) => {
       ["before", "after"].forEach((phase) => {
@@ -365,17 +380,16 @@
     box.hidden = !ok;
     $("#cpd-cert-missing").hidden = ok;
     if (ok) {
-      $('[data-cert="name"]').textContent = info.learnerName || "Learner";
+      $('[data-cert="name"]').textContent = info.learnerName || T("cert.learner");
       const day = S.day || Math.floor(Date.now() / 86400000);
       $('[data-cert="date"]').textContent = new Date(day * 86400000).toLocaleDateString(D.course.language,
         { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
       return;
     }
     const needs = [];
-    if (D.completion !== "quiz" && seenCount() < N) needs.push("Visit every page (" + seenCount() + " of " + N + " seen so far).");
+    if (D.completion !== "quiz" && seenCount() < N) needs.push(T("cert.need_pages", { seen: fmt(seenCount()), total: fmt(N) }));
     if (D.quiz && !quizPassed()) {
-      needs.push(attemptsLeft() ? "Pass the final quiz (pass mark " + passMark + "%)."
-        : "Pass the final quiz: you have used all your attempts, so ask your course provider about another one.");
+      needs.push(attemptsLeft() ? T("cert.need_quiz", { mark: pct(passMark) }) : T("cert.need_attempt"));
     }
     const ul = $("[data-cert-needs]");
     ul.textContent = "";
@@ -386,14 +400,11 @@
   function reflectionPlace(i) {
     const r = D.reflections[i], p = D.pages.map((x) => x.id).indexOf(r.page);
     const prompt = ($("#prompt-" + r.id) || { textContent: "" }).textContent.trim().replace(/\s+/g, " ");
-    return { page: "page " + (p + 1) + " \u201c" + D.pages[p].title + "\u201d", prompt: prompt };
+    return { page: T("reflection.place", { n: fmt(p + 1), title: D.pages[p].title }), prompt: prompt };
   }
   function reflectionStatus() {
     D.reflections.forEach((r, i) => {
-      const msg = !S.lost[i] ? "" : S.refl[i]
-        ? "Your learning platform has no room left to save this reflection. It stays here until you leave the course: " +
-          "download your reflections to keep a copy, or shorten your longer reflections."
-        : "A reflection you wrote here earlier could not be saved by your learning platform (it had no room left).";
+      const msg = !S.lost[i] ? "" : T(S.refl[i] ? "reflection.no_room" : "reflection.lost_before");
       const el = $('[data-reflection-status="' + r.id + '"]');
       if (el && el.textContent !== msg) el.textContent = msg;
     });
@@ -409,22 +420,18 @@
       li.textContent = pl.page + (pl.prompt ? ": \u201c" + pl.prompt.slice(0, 90) + (pl.prompt.length > 90 ? "\u2026" : "") + "\u201d" : "");
       list.appendChild(li);
     });
-    $("[data-lost-text]").textContent = now
-      ? "Your learning platform has no room left to save " + (places.length > 1 ? "these reflections" : "this reflection") +
-        ". It stays on screen until you leave the course. Download your reflections now to keep a copy, or shorten the longer ones."
-      : "When you last left the course, your learning platform had no room to keep " +
-        (places.length > 1 ? "these reflections" : "this reflection") + ", so it was lost. Download your reflections to keep a copy of what you write.";
+    $("[data-lost-text]").textContent = T(now ? "reflection.lost_now" : "reflection.lost_then", { n: places.length });
     $("#cpd-lost").hidden = false;
   }
   function downloadReflections() {
-    const lines = [D.course.title, "My reflections, " + new Date().toLocaleDateString(D.course.language), ""];
+    const lines = [D.course.title, T("reflection.file_heading", { date: new Date().toLocaleDateString(LANG) }), ""];
     D.reflections.forEach((r, i) => {
       const text = (($('[data-reflection="' + r.id + '"]') || {}).value || S.refl[i] || "").trim();
       if (!text) return;
       const pl = reflectionPlace(i);
       lines.push("## " + pl.page.charAt(0).toUpperCase() + pl.page.slice(1), pl.prompt, "", text, "");
     });
-    if (lines.length === 3) lines.push("You have not written any reflections yet.");
+    if (lines.length === 3) lines.push(T("reflection.none_yet"));
     const url = URL.createObjectURL(new Blob(["\ufeff" + lines.join("\r\n")], { type: "text/plain;charset=utf-8" }));
     const a = document.createElement("a");
     a.href = url;
@@ -445,12 +452,8 @@
     try { framed = window.parent !== window; } catch (e) { framed = true; }
     // Inside an LMS frame the window is the LMS's own (Moodle ignores suspendAll, §11.15).
     $("[data-exit-message]").textContent = !info.connected
-      ? (info.initFailed ? "Your learning platform did not start recording this visit" : "No learning platform was found") +
-        ", so your progress was not recorded. You can close this window."
-      : (!recording ? "This visit was not recorded. " : kept ? "Your progress has been saved. "
-        : "Your learning platform did not confirm that it saved your progress. ") +
-        (framed ? "To leave, use your learning platform\u2019s own exit or back link, outside this course."
-          : "You can close this window.");
+      ? T(info.initFailed ? "exit.init_failed" : "exit.no_lms")
+      : T(!recording ? "exit.not_recorded" : kept ? "exit.kept" : "exit.unconfirmed") + T(framed ? "exit.framed" : "exit.window");
     $$(".cpd-page").forEach((s) => { s.hidden = s.id !== "cpd-exited"; });
     $("#cpd-pager").hidden = true;
     $(".cpd-nav").hidden = true;
@@ -511,15 +514,13 @@
     const parts = [];
     unsaved = !!(st.lms && (st.waiting || st.ended));
     if (st.lms) { // SCORM: the LMS's API did not take something (scorm-api.js)
-      if (st.ended) parts.push("Your learning platform has ended this visit, so what you do now is not saved. To go on, open the course again from your learning platform.");
-      else if (st.waiting) parts.push("Your learning platform did not save your latest progress. The course sends it again as you go on: keep this window open until this message goes away.");
-      if (st.refused) parts.push("Your learning platform refused part of your progress, so it may not show all of it. If this message stays, tell your course provider.");
+      if (st.ended) parts.push(T("sync.ended"));
+      else if (st.waiting) parts.push(T("sync.waiting"));
+      if (st.refused) parts.push(T("sync.refused"));
     }
-    if (!st.lms && st.waiting && st.error) parts.push(st.waiting + (st.waiting > 1 ? " records are" : " record is") +
-      " waiting to be sent to your learning record store. They are kept in this browser and sent when it can be reached.");
-    if (!st.lms && st.refused) parts.push(st.refused + (st.refused > 1 ? " records were" : " record was") +
-      " refused by your learning record store; they are kept in this browser for your administrator.");
-    if (!st.stateApi) parts.push("Your learning record store does not keep your place in the course, so it is kept in this browser only.");
+    if (!st.lms && st.waiting && st.error) parts.push(T("sync.queued", { n: st.waiting }));
+    if (!st.lms && st.refused) parts.push(T("sync.rejected", { n: st.refused }));
+    if (!st.stateApi) parts.push(T("sync.no_state"));
     synced = parts.join(" ");
     showSync();
   });
@@ -528,7 +529,7 @@
     const other = ST.decode(data, D);
     if (!other || exited) return;
     merge(other);
-    newer("This course was also used in another window or on another device. This window now shows the progress saved there: to be safe, carry on in one place only.");
+    newer(T("notice.twin_device"));
     report();
     save(true); // the merged state, over the newer one
   });
@@ -537,10 +538,8 @@
   sizeHead();
   if (window.ResizeObserver) new ResizeObserver(sizeHead).observe(head);
   function notice() {
-    $("#cpd-notice").textContent = info.notice || (info.connected ? (recording ? ""
-      : "Review mode: you can look through the course and your results, but this visit may not be recorded.")
-      : info.initFailed ? "Your learning platform did not start recording this visit, so your progress is not being saved yet. The course asks it again as you go on."
-        : "Progress is not being recorded.");
+    $("#cpd-notice").textContent = info.notice ? T("notice." + info.notice) : info.connected ? (recording ? "" : T("notice.review"))
+      : T(info.initFailed ? "notice.init_failed" : "notice.not_recorded");
   }
   notice();
   if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) $("#cpd-toc").open = false;

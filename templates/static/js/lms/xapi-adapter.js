@@ -65,8 +65,7 @@
             var resume = !!doc.suspendData;
             if (L.ended) {
               ended = true; // nothing more may be sent in this session
-              return Object.assign(info(resume), { notice: "This visit has ended in your learning platform. " +
-                "Launch the course again from there to go on: until then nothing you do here is recorded." });
+              return Object.assign(info(resume), { notice: "ended" }); // player.js: catalogue key notice.ended
             }
             if (!L.session.initialized) { // once per session, even across a reload (cmi5 §9.3)
               L.session.initialized = true;
