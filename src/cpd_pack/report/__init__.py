@@ -75,8 +75,10 @@ def collect(
                 "--lrs: the course has no xapi.activity_iri in course.yaml, so its statements "
                 "cannot be selected"
             )
-        found = xapi.fetch_statements(lrs[0], lrs[1], key.activity_iri)
-        results.merge(xapi.read_statements(found, key, f"LRS {lrs[0]} ({len(found)} statements)"))
+        found, notice = xapi.fetch_statements(lrs[0], lrs[1], key.activity_iri)
+        from_lrs = xapi.read_statements(found, key, f"LRS {lrs[0]} ({len(found)} statements)")
+        from_lrs.notices += [notice] if notice else []
+        results.merge(from_lrs)
     return analyse(key, results)
 
 

@@ -2,9 +2,9 @@
 
 Thresholds (docs/report.md gives the reasons): facility above :data:`EASY` is "too easy", below
 :data:`HARD` "too hard"; a point-biserial below 0 means "check the key", below :data:`WEAK` weak;
-a wrong option chosen by at least :data:`DRAW_SHARE` of learners, more often in the upper group
-than in the lower (by :data:`DRAW_GAP`) and with a positive option point-biserial, "draws strong
-learners"; an option nobody chose is named.
+a wrong option chosen by at least :data:`DRAW_SHARE` of learners, whose choosing correlates with
+the rest-of-test score at :data:`DRAW_R` or more and which the upper group chooses at least as
+often as the lower, "draws strong learners"; an option nobody chose is named.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ EASY = 0.90
 HARD = 0.30
 WEAK = 0.20
 DRAW_SHARE = 0.05
-DRAW_GAP = 0.10
+DRAW_R = 0.10
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,11 @@ def question_flags(stats: QuestionStats) -> list[Flag]:
         if option.correct or option.share is None or option.discrimination is None:
             continue
         upper, lower = option.upper or 0.0, option.lower or 0.0
-        if option.share >= DRAW_SHARE and upper - lower >= DRAW_GAP and option.discrimination > 0:
-            flag("distractor", "check", f"option {option.label} draws strong learners: "
-                 f"{_percent(upper)} of the top group chose it against {_percent(lower)} of the "
-                 "bottom group; is it arguably right, or is the wording of the key unclear?")  # fmt: skip
+        if option.share >= DRAW_SHARE and option.discrimination >= DRAW_R and upper >= lower:
+            flag("distractor", "check", f"option {option.label} draws strong learners "
+                 f"(point-biserial {option.discrimination:.2f}; chosen by {_percent(upper)} of "
+                 f"the top group, {_percent(lower)} of the bottom group): is it arguably right, "
+                 "or is the key unclear?")  # fmt: skip
     if stats.facility > EASY:
         flag("easy", "review", f"too easy: {_percent(stats.facility)} answered correctly at "
              "the first attempt, so it tells learners apart very little")  # fmt: skip

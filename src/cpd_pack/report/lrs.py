@@ -25,21 +25,10 @@ MAX_PAGES = 10_000
 """Most ``more`` pages followed (a guard against an LRS that loops)."""
 
 
-def fetch_statements(url: str, auth: str, activity: str, timeout: float = 30) -> list[Any]:
-    """Every statement about ``activity`` in the LRS at ``url``, following ``more`` links.
-
-    ``auth`` is ``KEY:SECRET`` (HTTP Basic). Raises :class:`ReportError` on any failure.
-    """
-    key, colon, secret = auth.partition(":")
-    if not colon:
-        raise ReportError("--lrs-auth: expected KEY:SECRET")
-    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
-    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": XAPI_VERSION}
+def _pages(url: str, first: str, headers: dict[str, str], timeout: float) -> list[Any]:
+    """Every statement from ``first`` on, following ``more`` links."""
     base = url if url.endswith("/") else url + "/"
-    query = urllib.parse.urlencode(
-        {"activity": activity, "related_activities": "true", "ascending": "true"}
-    )
-    next_url: str | None = f"{base}statements?{query}"
+    next_url: str | None = first
     found: list[Any] = []
     for _ in range(MAX_PAGES):
         if next_url is None:
@@ -64,6 +53,35 @@ def fetch_statements(url: str, auth: str, activity: str, timeout: float = 30) ->
         more = body.get("more")
         next_url = urllib.parse.urljoin(base, more) if more else None
     raise ReportError(f"--lrs {url}: more than {MAX_PAGES} pages of statements; stopped")
+
+
+def fetch_statements(
+    url: str, auth: str, activity: str, timeout: float = 30
+) -> tuple[list[Any], str | None]:
+    """Every statement about ``activity`` in the LRS at ``url``, following ``more`` links, and a
+    notice when the LRS had to be read whole.
+
+    ``auth`` is ``KEY:SECRET`` (HTTP Basic). When the filtered query finds nothing, every
+    statement is read and filtered here: some LRSs (Ralph 5) never match ``activity=``.
+    Raises :class:`ReportError` on any failure.
+    """
+    key, colon, secret = auth.partition(":")
+    if not colon:
+        raise ReportError("--lrs-auth: expected KEY:SECRET")
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": XAPI_VERSION}
+    statements = (url if url.endswith("/") else url + "/") + "statements"
+    query = urllib.parse.urlencode({"activity": activity, "related_activities": "true"})
+    found = _pages(url, f"{statements}?{query}", headers, timeout)
+    if found:
+        return found, None
+    found = _pages(url, statements, headers, timeout)
+    notice = (
+        f"--lrs {url}: the LRS found no statement for activity={activity}, so all "
+        f"{len(found)} of its statements were read and those of the course kept (some LRSs, "
+        "Ralph 5 among them, do not filter by activity)"
+    )
+    return found, notice if found else None
 
 
 def load_statements(path: Path) -> list[Any]:
