@@ -338,7 +338,7 @@
     const now = Date.now();
     QUIZ.forEach((q, i) => {
       const ok = isRight(q, answers[i]);
-      if (recording) LMS.recordAnswer({ id: q.id, type: q.type, responseIds: q.options.filter((_, k) => answers[i][k]),
+      if (recording) LMS.recordAnswer({ id: q.id, type: q.type, index: i, total: QUIZ.length, responseIds: q.options.filter((_, k) => answers[i][k]),
         correctIds: q.correct, correct: ok, latencySeconds: Math.max(0, ((changedAt[q.id] || now) - quizShownAt) / 1000),
         description: q.text });
     });

@@ -24,7 +24,7 @@
     // Exit button: ask the LMS to suspend the attempt and close the player, so SCORM Cloud and
     // others don't leave the learner in a stuck frame (pitfall 13).
     leaveRequest: "suspendAll",
-    limits: { suspend: 64000, location: 1000 }, // §3.2 SPMs
+    limits: { suspend: 64000, location: 1000, interactions: 250 }, // §3.2 SPMs
     errors: { NONE: "0", GENERAL: "101", ALREADY_INITIALIZED: "103", TERMINATED: "104",
       NOT_INITIALIZED: "122", UNDEFINED: "401", NOT_SET: "403", READ_ONLY: "404", WRITE_ONLY: "405",
       TYPE_MISMATCH: "406", OUT_OF_RANGE: "407", DEPENDENCY: "408" },
@@ -36,7 +36,7 @@
 
   window.CPD_API.connectOnly([]); // the LMS's API is JavaScript: this page needs no network
   var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, started = 0, courseId = "";
-  var heldCompleted = false, heldPassed = false, next = 0;
+  var heldCompleted = false, heldPassed = false, next = 0, base = null;
 
   function fixed(x, places) { // decimal without exponent or trailing zeros
     var s = (Math.round(x * Math.pow(10, places)) / Math.pow(10, places)).toFixed(places);
@@ -94,10 +94,19 @@
       if (typeof s.progress === "number") set(C.el.progress, fixed(Math.min(1, Math.max(0, s.progress)), 4));
       return lms.due();
     },
+    /* a = {id, type, index, total, ...}: answer ``index`` of ``total`` in one submitted attempt.
+       An LMS must keep only 250 records (§3.2 SPM): an attempt that does not fit whole after the
+       earlier ones replaces, question by question, the newest attempt that did (README
+       "Interactions"); of a quiz longer than 250 questions, the first 250 are recorded. */
     recordAnswer: function (a) {
       // the LMS's count misses records still waiting to be sent (scorm-api.js)
-      var n = Math.max(parseInt(get(C.el.count), 10) || 0, next), p = C.el.ix + n + ".";
-      next = n + 1;
+      var count = Math.max(parseInt(get(C.el.count), 10) || 0, next), max = C.limits.interactions;
+      if (a.index === 0 || base === null) {
+        base = count + a.total <= max ? count : Math.max(0, (Math.floor(max / a.total) - 1) * a.total);
+      }
+      var n = base + a.index, p = C.el.ix + n + ".";
+      if (n >= max) return;
+      next = Math.max(next, n + 1);
       // dependency order: id first, then type, then responses (§3.2; 408 otherwise)
       set(p + "id", C.idPrefix + courseId + ":" + a.id);
       set(p + "type", C.type[a.type]);
