@@ -232,7 +232,7 @@ def new(folder: Path) -> None:
     \b
     Examples:
       cpd-pack new my-course
-      cpd-pack new my-course && cpd-pack build my-course
+      cpd-pack new first-course && cpd-pack build first-course
     """
     from cpd_pack.scaffold import create_course
 
@@ -328,9 +328,9 @@ def launch(
 
     \b
     Examples:
-      cpd-pack launch dist/course-1.0-cmi5.zip --open
-      cpd-pack launch dist/course-1.0-xapi.zip --lrs https://lrs.example.com/xapi/ \\
-        --lrs-auth KEY:SECRET --actor me@example.com
+      cpd-pack launch dist/advanced-therapeutic-relationships-1.0-cmi5.zip --open
+      cpd-pack launch dist/advanced-therapeutic-relationships-1.0-xapi.zip \\
+        --lrs https://lrs.example.com/xapi/ --lrs-auth KEY:SECRET --actor me@example.com
     """
     import webbrowser
 
