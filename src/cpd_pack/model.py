@@ -152,13 +152,41 @@ class Media:
         return None
 
 
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+WIDTH_RE = re.compile(r"^(small|medium|full|([1-9][0-9]?|100)%)$")
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+FONT_RE = re.compile(r"^[A-Za-z0-9 ,'\"-]{1,200}$")
+
+
 @dataclass(frozen=True)
 class Image:
-    """An image with its text alternative."""
+    """An image with its text alternative (``alt: ""`` marks a decorative image)."""
 
     src: str = rule(source=True)
     alt: str = rule()
     caption: str = ""
+    width: str | None = rule(
+        None, pattern=(WIDTH_RE, "small, medium, full or a percentage such as '40%'")
+    )
+    align: Literal["left", "center", "right"] | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The course's look: colours, font, logo and the provider named on the certificate."""
+
+    primary_color: str | None = rule(None, pattern=(COLOR_RE, "a colour written as #rrggbb"))
+    """Header, buttons and headings; white text sits on it."""
+    accent_color: str | None = rule(None, pattern=(COLOR_RE, "a colour written as #rrggbb"))
+    """Links, focus ring and block rules; it sits on white."""
+    font_stack: str | None = rule(
+        None, pattern=(FONT_RE, "font names separated by commas, such as 'Georgia, serif'")
+    )
+    logo: str | None = rule(None, source=True, suffix=IMAGE_EXTENSIONS)
+    signature: str | None = rule(None, source=True, suffix=IMAGE_EXTENSIONS)
+    """An image of a signature, printed on the certificate."""
+    provider: str = ""
+    """The course provider's name, on the certificate and as the logo's text alternative."""
 
 
 BLOCK_KINDS = (
@@ -304,6 +332,8 @@ class Course:
     quiz: Quiz | None = None
     xapi: Xapi | None = None
     """Required by the xapi and cmi5 formats only (their packagers check it)."""
+    theme: Theme = Theme()
+    """Colours, font, logo and provider (checked for WCAG AA contrast: theme.py)."""
     interface: dict[str, str] = field(default_factory=dict)
     """Replacements for single entries of the interface text (keys: src/cpd_pack/messages/en.yaml)."""
 
