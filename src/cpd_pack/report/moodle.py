@@ -57,7 +57,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells as text) of the first sheet of an Excel download."""
     try:
-        import openpyxl  # only for Excel files
+        import openpyxl  # type: ignore[import-untyped]  # only for Excel files
     except ImportError:
         raise ReportError(
             f"{path}: reading Excel files needs openpyxl (pip install openpyxl); or download "

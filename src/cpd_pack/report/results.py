@@ -80,8 +80,8 @@ class Results:
         # the same attempts: add a file's attempts and submissions only when they are new.
         if not set(other.attempts) <= set(self.attempts):
             self.attempts += other.attempts
-        mine = {(s.learner, s.attempt, s.answers) for s in self.submissions}
-        if not {(s.learner, s.attempt, s.answers) for s in other.submissions} <= mine:
+        known = {(s.learner, s.attempt, s.answers) for s in self.submissions}
+        if not {(s.learner, s.attempt, s.answers) for s in other.submissions} <= known:
             self.submissions += other.submissions
         for learner, pages in other.visits.items():
             mine = self.visits.setdefault(learner, [])

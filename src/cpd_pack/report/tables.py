@@ -20,7 +20,7 @@ def _round(value: float | None, digits: int = 3) -> float | None:
 def tables(analysis: Analysis, flags: list[Flag]) -> dict[str, Rows]:
     """Table name -> rows; the same names are used for the CSV files and the JSON keys."""
     a = analysis
-    summary = [
+    summary: Rows = [
         {"figure": "learners in the data", "value": a.learners, "learners": a.learners},
         {"figure": "learners who started", "value": a.started, "learners": a.learners},
         {"figure": "attempts", "value": a.attempts, "learners": a.started},

@@ -1,0 +1,152 @@
+"""The report's HTML, CSV and JSON: self-contained, every table written, and in headless Chromium
+without console errors, without any request beyond the file, and passing axe-core (WCAG 2.1 A and
+AA) at desktop and phone width, with no horizontal scrolling on a phone."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cpd_pack.cli import cli
+from prereq import require
+from test_report_synthetic import simulate, statements, write_course
+
+FIXTURES = Path(__file__).parent / "fixtures"
+COURSE = FIXTURES / "courses" / "moodle-d083f28"
+EXPORT = FIXTURES / "moodle-reports" / "scorm12-interactions-allusers-csv.txt"
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SIZES = {"desktop": (1280, 800), "phone": (360, 740)}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Reports made through the CLI: the Moodle export, and xAPI statements from a JSON file
+    (with a page funnel), and a handful of learners (too few for figures)."""
+    root = tmp_path_factory.mktemp("reports")
+    iri = "https://example.org/courses/synthetic"
+    course = write_course(root / "course", iri)
+    learners = simulate(80, seed=5)
+    data = root / "statements.json"
+    data.write_text(json.dumps(list(statements(learners, iri))), encoding="utf-8")
+    few = root / "few.json"
+    few.write_text(json.dumps({"statements": list(statements(learners[:4], iri))}), "utf-8")
+    made = {}
+    for name, args in {
+        "moodle": [str(COURSE), str(EXPORT)],
+        "xapi": [str(course), "--statements", str(data)],
+        "few": [str(course), "--statements", str(few)],
+    }.items():
+        out = root / name
+        result = CliRunner().invoke(cli, ["report", *args, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        made[name] = out
+    return made
+
+
+def test_cli_output_and_files(reports: dict[str, Path]) -> None:
+    out = reports["moodle"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        ["report.html", "report.json", "summary.csv", "questions.csv", "options.csv", "flags.csv",
+         "scores.csv", "attempts.csv", "submissions.csv", "funnel.csv", "pages.csv",
+         "unknown_ids.csv", "notices.csv"]
+    )  # fmt: skip
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert data["course"] == "Advanced therapeutic relationships"
+    for name, rows in data["tables"].items():  # every table is also a CSV with the same rows
+        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            assert len(list(csv.DictReader(handle))) == len(rows), name
+    questions = {row["question"]: row for row in data["tables"]["questions"]}
+    assert questions["q-relational-depth"]["learners"] == 36
+    assert questions["q-relational-depth"]["correct"] == 18
+    assert questions["q-relational-depth"]["facility"] == 0.5
+    summary = {row["figure"]: row["value"] for row in data["tables"]["summary"]}
+    assert (summary["learners in the data"], summary["attempts"]) == (41, 44)
+
+
+def test_cli_usage_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    none = runner.invoke(cli, ["report", str(COURSE), "--out", str(tmp_path / "r")])
+    assert none.exit_code == 1
+    assert none.output == (
+        "Error: no results given: name Moodle report files, --statements FILE.json, or --lrs URL\n"
+    )
+    half = runner.invoke(cli, ["report", str(COURSE), "--lrs", "http://127.0.0.1:9/xAPI/"])
+    assert half.exit_code == 2
+    assert "Error: --lrs and --lrs-auth go together" in half.output
+    bad = tmp_path / "bad.json"
+    bad.write_text("[{]", encoding="utf-8")
+    broken = runner.invoke(cli, ["report", str(COURSE), "--statements", str(bad)])
+    assert broken.exit_code == 1
+    assert (
+        broken.output
+        == f"Error: {bad}:1:3: not JSON: Expecting property name enclosed in double quotes\n"
+    )
+
+
+def test_html_is_self_contained_and_links_to_the_source(reports: dict[str, Path]) -> None:
+    html = (reports["moodle"] / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)\b", html)
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    where = f"{COURSE.as_posix()}/course.yaml:271"
+    assert f"<code>{where}</code>" in html
+    href = Path(os.path.relpath((COURSE / "course.yaml").resolve(), reports["moodle"].resolve()))
+    assert f'<a href="{href.as_posix()}"><code>{where}</code></a>' in html
+    assert "negative discrimination (-0.51)" in html
+    few = (reports["few"] / "report.html").read_text(encoding="utf-8")
+    assert "too few learners (n=4; needs 10)" in few
+    xapi = (reports["xapi"] / "report.html").read_text(encoding="utf-8")
+    assert "Learners opening each page" in xapi
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = shutil.which("chromium")
+    require(executable is not None, "chromium (apt-get install chromium)")
+    require(AXE.is_file(), "node_modules/axe-core (npm ci)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["moodle", "xapi", "few"])
+def test_html_in_chromium_is_clean_and_accessible(
+    browser: Any, reports: dict[str, Path], name: str, size: str
+) -> None:
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        url = (reports[name] / "report.html").as_uri()
+        page.goto(url)
+        assert requests == [url]  # nothing fetched at view time
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          resultTypes: ['violations']}).then(r => r.violations)""",
+            WCAG_TAGS,
+        )
+        found = [f"{v['id']}: {v['help']} at {n['target']}" for v in violations for n in v["nodes"]]
+        assert found == []
+        assert errors == []
+    finally:
+        context.close()
