@@ -3,10 +3,12 @@ reference names every key of the schema, and every command is in the README."""
 
 from __future__ import annotations
 
+import inspect
 import re
 import shlex
 import shutil
 import zipfile
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from cpd_pack import model
 from cpd_pack.cli import cli
 from cpd_pack.course_schema import course_schema
 from cpd_pack.exceptions import CourseError
@@ -41,7 +44,14 @@ STUBS = {  # a file an example names, by extension
     ".mp4": b"\x00\x00\x00\x18ftypmp42" + bytes(16),
     ".yaml": b"title: A unit\npages:\n  - title: A page\n    blocks:\n      - text: Hello\n",
 }
-FILE_KEYS = {"file", "src", "captions", "transcript"}
+FILE_KEYS = {
+    f.name
+    for _, cls in inspect.getmembers(model, inspect.isclass)
+    if is_dataclass(cls)
+    for f in fields(cls)
+    if f.metadata.get("source")
+}
+"""Keys whose value names a file in the course folder (``rule(source=True)`` in the model)."""
 
 
 def examples() -> list[tuple[str, str]]:

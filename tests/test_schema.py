@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +18,11 @@ from jsonschema.exceptions import ValidationError
 
 from cpd_pack import model
 from cpd_pack.cli import cli
-from cpd_pack.course_schema import CHECKS, MODELINE, course_schema, schema_json
+from cpd_pack.course_schema import CHECKS, MODELINE, course_schema, ecma_pattern, schema_json
 from cpd_pack.exceptions import CourseError
 from cpd_pack.loader import load_course
 from cpd_pack.validate import validate
+from prereq import require
 
 REPO = Path(__file__).parent.parent
 COURSES = Path(__file__).parent / "fixtures" / "courses"
@@ -224,8 +227,8 @@ def test_null_where_the_validator_reads_nothing() -> None:
 
 def test_every_check_method_has_its_schema_counterpart() -> None:
     checked = {
-        cls
-        for _, cls in inspect.getmembers(model, inspect.isclass)
+        name
+        for name, cls in inspect.getmembers(model, inspect.isclass)
         if cls.__module__ == model.__name__ and "check" in vars(cls)
     }
     assert checked <= set(CHECKS), f"add the rule of {checked - set(CHECKS)} to CHECKS"
@@ -301,3 +304,34 @@ def test_cli_prints_and_writes_the_schema(tmp_path: Path) -> None:
         f"Error: {(tmp_path / 'no' / 's.json').as_posix()}: cannot write the schema: "
         "No such file or directory\n",
     )
+
+
+def patterns(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "pattern" and isinstance(item, str):
+                yield item
+            else:
+                yield from patterns(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from patterns(item)
+
+
+def test_every_pattern_compiles_as_editors_compile_it() -> None:
+    """yaml-language-server compiles patterns as ECMAScript regexes with the 'u' flag."""
+    node = shutil.which("node")
+    require(node is not None, "node")
+    found = sorted(set(patterns(course_schema())))
+    assert len(found) >= 8
+    script = (
+        "const bad = JSON.parse(process.argv[1]).filter(p => "
+        "{ try { new RegExp(p, 'u'); return false; } catch (e) { return true; } });"
+        "console.log(JSON.stringify(bad));"
+    )
+    result = subprocess.run(
+        [str(node), "-e", script, json.dumps(found)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []
+    assert ecma_pattern(r'[^\s"\\\-]\.') == r'[^\s"\\\-]\.'
+    assert ecma_pattern(r"[^\"<>]") == r'[^"<>]'

@@ -41,6 +41,21 @@ def _correct_option() -> Schema:
     return {"properties": {"correct": {"const": True}}, "required": ["correct"]}
 
 
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ECMA_ESCAPABLE = set("\\^$.*+?()[]{}|/-")
+
+
+def ecma_pattern(pattern: str) -> str:
+    """A Python regex as an ECMAScript one with the 'u' flag (editors compile it so), which
+    refuses escapes that Python allows, such as ``\\"``."""
+
+    def unescape(match: re.Match[str]) -> str:
+        char = match.group(1)
+        return match.group(0) if char.isalnum() or char in _ECMA_ESCAPABLE else char
+
+    return _ESCAPE.sub(unescape, pattern)
+
+
 def _suffix_pattern(suffixes: tuple[str, ...]) -> str:
     """A case-insensitive "ends with one of" pattern (ECMAScript regexes have no inline flags)."""
 
@@ -50,8 +65,8 @@ def _suffix_pattern(suffixes: tuple[str, ...]) -> str:
     return f"({'|'.join(fold(s) for s in suffixes)})$"
 
 
-CHECKS: dict[type, Schema] = {
-    model.Question: {
+CHECKS: dict[str, Schema] = {
+    "Question": {
         "if": {"properties": {"type": {"const": "true-false"}}, "required": ["type"]},
         "then": {
             "required": ["answer"],
@@ -69,19 +84,19 @@ CHECKS: dict[type, Schema] = {
             },
         },
     },
-    model.CaseStudy: {
+    "CaseStudy": {
         "oneOf": [
             {"required": ["text"], "properties": {"text": {"pattern": r"\S"}}},
             {"required": ["file"], "properties": {"file": {"type": "string"}}},
         ]
     },
-    model.Review: {
+    "Review": {
         "oneOf": [
             {"required": ["text"], "properties": {"text": {"pattern": r"\S"}}},
             {"required": ["file"], "properties": {"file": {"type": "string"}}},
         ]
     },
-    model.Media: {
+    "Media": {
         "if": {
             "properties": {"src": {"pattern": _suffix_pattern(model.VIDEO_EXTENSIONS)}},
             "required": ["src"],
@@ -89,9 +104,13 @@ CHECKS: dict[type, Schema] = {
         "then": {"required": ["captions"], "properties": {"captions": {"type": "string"}}},
         "else": {"required": ["transcript"], "properties": {"transcript": {"type": "string"}}},
     },
-    model.Block: {"minProperties": 1, "maxProperties": 1},
+    "Activity": {
+        "if": {"properties": {"type": {"const": "exercise"}}},
+        "then": {"required": ["model_answer"], "properties": {"model_answer": {"pattern": r"\S"}}},
+    },
+    "Block": {"minProperties": 1, "maxProperties": 1},
 }
-"""The schema counterpart of each model class's ``check()``."""
+"""The schema counterpart of each model class's ``check()``, by class name."""
 
 
 @cache
@@ -153,7 +172,7 @@ class _Generator:
         if required:
             schema["required"] = required
         schema["additionalProperties"] = False
-        schema.update(CHECKS.get(cls, {}))
+        schema.update(CHECKS.get(cls.__name__, {}))
         return schema
 
     def property(self, spec: Field[Any], hint: Any, doc: str, nullable: bool) -> Schema:
@@ -211,7 +230,7 @@ def _scalar(hint: type, rules: dict[str, Any]) -> Schema:
     if rules.get("nonempty"):
         patterns.append(r"\S")
     if "pattern" in rules:
-        patterns.append(rules["pattern"][0].pattern)
+        patterns.append(ecma_pattern(rules["pattern"][0].pattern))
     if rules.get("source"):
         patterns.append(SOURCE_PATTERN)
     if "suffix" in rules:
