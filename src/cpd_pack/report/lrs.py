@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -99,6 +100,11 @@ def load_statements(path: Path) -> list[Any]:
     return data
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (statements are not trusted)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _learner(actor: Any) -> tuple[str, str]:
     """A stable key and a display name for an xAPI actor."""
     if not isinstance(actor, dict):
@@ -132,12 +138,11 @@ def read_statements(statements: list[Any], key: CourseKey, source: str) -> Resul
         )
         return results
     voided = {
-        str(s["object"].get("id"))
-        for s in statements
-        if isinstance(s, dict) and isinstance(s.get("object"), dict)
-        and str(s.get("verb", {}).get("id", "")).endswith("/voided")
-    }  # fmt: skip
-    usable = [s for s in statements if isinstance(s, dict) and s.get("id") not in voided]
+        str(_dict(s.get("object")).get("id"))
+        for s in map(_dict, statements)
+        if str(_dict(s.get("verb")).get("id", "")).endswith("/voided")
+    }
+    usable = [s for s in map(_dict, statements) if s and str(s.get("id")) not in voided]
     usable.sort(key=lambda s: str(s.get("timestamp") or s.get("stored") or ""))
     open_: dict[tuple[str, str], tuple[int, list[Answer]]] = {}
     done: list[tuple[int, Submission]] = []
@@ -145,19 +150,20 @@ def read_statements(statements: list[Any], key: CourseKey, source: str) -> Resul
     pages = {page.id for page in key.pages}
     for order, statement in enumerate(usable):
         learner, name = _learner(statement.get("actor"))
-        verb = str((statement.get("verb") or {}).get("id", ""))
-        target = str((statement.get("object") or {}).get("id", ""))
+        verb = str(_dict(statement.get("verb")).get("id", ""))
+        target = str(_dict(statement.get("object")).get("id", ""))
         if not learner or not verb.startswith(VERBS) or not target.startswith(base):
             continue
         results.add_learner(learner, name)
-        context = statement.get("context") or {}
+        context = _dict(statement.get("context"))
         attempt = str(context.get("registration") or "1")
         kind, _, item = target[len(base) :].lstrip("/").partition("/")
         verb = verb[len(VERBS) :]
         if not kind:  # the course itself: the attempt and its best score
-            result = statement.get("result") or {}
-            scaled = (result.get("score") or {}).get("scaled")
-            score = round(float(scaled) * 100, 2) if isinstance(scaled, int | float) else None
+            scaled = _dict(_dict(statement.get("result")).get("score")).get("scaled")
+            score = None
+            if isinstance(scaled, int | float) and not isinstance(scaled, bool):
+                score = round(float(scaled) * 100, 2) if math.isfinite(scaled) else None
             old = attempts.get((learner, attempt), Attempt(learner, attempt, None, "started"))
             if score is not None and (old.score is None or score > old.score):
                 old = Attempt(learner, attempt, score, "")
@@ -173,7 +179,7 @@ def read_statements(statements: list[Any], key: CourseKey, source: str) -> Resul
             if item not in key.questions:
                 results.count_unknown(item)
                 continue
-            result = statement.get("result") or {}
+            result = _dict(statement.get("result"))
             response = _response(item, str(result.get("response", "")), key)
             answer = Answer(item, response, bool(result.get("success")))
             start, current = open_.setdefault((learner, attempt), (order, []))
