@@ -114,8 +114,8 @@ def test_block_needs_exactly_one_kind(tmp_path: Path) -> None:
         validate_course(load_course(tmp_path))
     assert info.value.message.splitlines()[0].endswith(
         "course.yaml:8:13: units[0].pages[0].blocks[0]: a block needs exactly one of: text, file, "
-        "reflection, case_study, key_points, review, knowledge_check, media, image, "
-        "self_assessment, quiz, certificate; found text, key_points"
+        "reflection, case_study, key_points, review, knowledge_check, media, image, reading, "
+        "activity, self_assessment, quiz, certificate; found text, key_points"
     )
 
 
@@ -228,8 +228,8 @@ def messages(root: Path) -> list[str]:
         (  # an empty block
             "          - {}\n",
             "units[0].pages[0].blocks[0]: a block needs exactly one of: text, file, reflection, "
-            "case_study, key_points, review, knowledge_check, media, image, self_assessment, "
-            "quiz, certificate; found nothing",
+            "case_study, key_points, review, knowledge_check, media, image, reading, activity, "
+            "self_assessment, quiz, certificate; found nothing",
         ),
         (
             "          - text: #1 Hello\n",

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -42,6 +42,38 @@ def _show_warnings(warnings: tuple[CourseWarning, ...]) -> None:
     """Print each warning on stderr as ``file:L:C: field: warning: message``."""
     for warning in warnings:
         click.echo(click.style(str(warning), fg="yellow"), err=True, color=_color())
+
+
+class _Steps:
+    """Build progress on stderr: each step with its time (--verbose), else a progress bar on a
+    terminal for a build of several formats (``eager``) or one that takes a while."""
+
+    SLOW = 0.5
+    """Seconds after which a one-format build shows the bar too (a large course)."""
+
+    def __init__(
+        self, stack: contextlib.ExitStack, total: int, verbose: bool, bar: bool, *, eager: bool
+    ) -> None:
+        self.stack, self.total, self.verbose, self.eager = stack, total, verbose, eager
+        self.want_bar = bar and not verbose and _stderr_is_terminal()
+        self.bar: Any = None
+        self.done = 0
+        self.started = time.perf_counter()
+
+    def __call__(self, line: str) -> None:
+        self.done += 1
+        elapsed = time.perf_counter() - self.started
+        if self.verbose:
+            step = click.style(f"{elapsed:5.2f} s  {line}", dim=True)
+            click.echo(step, err=True, color=_color())
+        elif self.bar is not None:
+            self.bar.update(1)
+        elif self.want_bar and (self.eager or elapsed > self.SLOW):
+            bar = click.progressbar(
+                length=self.total, label="Building", file=sys.stderr, color=_color()
+            )
+            self.bar = self.stack.enter_context(bar)
+            self.bar.update(self.done)
 
 
 class _Group(click.Group):
@@ -160,26 +192,10 @@ def build(
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose go one at a time")
     formats = formats or FORMATS
-    started = time.perf_counter()
-    show_bar = not (quiet or verbose) and len(formats) > 1 and _stderr_is_terminal()
     with contextlib.ExitStack() as stack:
-        bar = None
-        if show_bar:
-            bar = stack.enter_context(
-                click.progressbar(
-                    length=build_steps(formats), label="Building", file=sys.stderr, color=_color()
-                )
-            )
-
-        def on_step(line: str) -> None:
-            if verbose:
-                step = f"{time.perf_counter() - started:5.2f} s  {line}"
-                click.echo(click.style(step, dim=True), err=True, color=_color())
-            elif bar is not None:
-                bar.update(1)
-
+        steps = _Steps(stack, build_steps(formats), verbose, not quiet, eager=len(formats) > 1)
         built = build_packages(
-            course_dir, formats, out_dir, templates_dir, strict=strict, on_step=on_step
+            course_dir, formats, out_dir, templates_dir, strict=strict, on_step=steps
         )
     if quiet:
         return

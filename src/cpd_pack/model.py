@@ -137,6 +137,8 @@ class Media:
     title: str = rule(nonempty=True)
     captions: str | None = rule(None, source=True, suffix=(".vtt",))
     transcript: str | None = rule(None, source=True, suffix=(".md", ".txt"))
+    minutes: float | None = rule(None, gt=0, le=600)
+    """Running time, for the study-time estimate when it cannot be read from the file (WebM)."""
 
     @property
     def kind(self) -> str:
@@ -189,9 +191,51 @@ class Theme:
     """The course provider's name, on the certificate and as the logo's text alternative."""
 
 
+URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+URL_RULE = "an http(s) address such as 'https://doi.org/10.1037/pst0000172'"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A set reading: what to read, where to find it and the questions that guide it."""
+
+    citation: str = rule(nonempty=True)
+    """The reference as in the course's reference list (Markdown)."""
+    minutes: float = rule(gt=0, le=600)
+    """How long a careful reading takes; counted in the study-time estimate."""
+    questions: tuple[str, ...] = rule(min_items=1, max_items=12)
+    """Questions to keep in mind while reading."""
+    url: str | None = rule(None, pattern=(URL_RE, URL_RULE))
+    """Where to find it (a DOI link or an open-access copy)."""
+    open_access: bool = False
+    """Free to read without a subscription."""
+    title: str = rule("Set reading", nonempty=True)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A skills activity: a task, the learner's own response in a private box (saved like a
+    reflection), then a model answer the learner can reveal once they have written."""
+
+    title: str = rule(nonempty=True)
+    task: str = rule(nonempty=True)
+    minutes: float = rule(gt=0, le=600)
+    """How long the activity takes; counted in the study-time estimate."""
+    type: Literal["exercise", "case-discussion", "practice-log"] = "exercise"
+    """A skills exercise, a case discussion, or a practice-log entry about the learner's own work."""
+    model_answer: str = ""
+    """Shown on request after the learner has written (Markdown); an exercise needs one."""
+
+    def check(self) -> str | None:
+        """A skills exercise has a model answer to compare with."""
+        if self.type == "exercise" and not self.model_answer.strip():
+            return "a skills exercise needs a 'model_answer' the learner can compare with"
+        return None
+
+
 BLOCK_KINDS = (
     "text", "file", "reflection", "case_study", "key_points", "review", "knowledge_check",
-    "media", "image", "self_assessment", "quiz", "certificate",
+    "media", "image", "reading", "activity", "self_assessment", "quiz", "certificate",
 )  # fmt: skip
 
 
@@ -208,6 +252,8 @@ class Block:
     knowledge_check: Question | None = None
     media: Media | None = None
     image: Image | None = None
+    reading: Reading | None = None
+    activity: Activity | None = None
     self_assessment: Literal["before", "after"] | None = None
     quiz: Literal["final"] | None = None
     certificate: Literal[True] | None = None

@@ -37,7 +37,7 @@ class OutlineUnit:
 
 @dataclass(frozen=True)
 class Reflection:
-    """A place where the learner may write a private reflection (a reflection or review prompt)."""
+    """A place where the learner may write privately (a reflection or review prompt, an activity)."""
 
     index: int
     id: str
@@ -98,8 +98,10 @@ def build_outline(course: Course, warnings: tuple[CourseWarning, ...] = ()) -> O
         for block in outline_page.blocks:
             if block.knowledge_check is not None:
                 checks.append(block.knowledge_check)
-            has_box = (block.reflection is not None and block.reflection.answer) or (
-                block.review is not None and block.review.prompt.strip()
+            has_box = (
+                (block.reflection is not None and block.reflection.answer)
+                or (block.review is not None and block.review.prompt.strip())
+                or block.activity is not None
             )
             if has_box:
                 count += 1

@@ -180,6 +180,29 @@ def _blocks(r: Renderer, outline: Outline, page: OutlinePage, p: int) -> list[di
             view.update(
                 src=r.asset(value.src, (*path, "src")), alt=value.alt, caption=value.caption
             )
+        elif kind == "reading":
+            view.update(
+                title=value.title,
+                citation=r.markdown(value.citation, (*path, "citation"), inline=True),
+                questions=[
+                    r.markdown(q, (*path, "questions", i), inline=True)
+                    for i, q in enumerate(value.questions)
+                ],
+                url=value.url,
+                open_access=value.open_access,
+                minutes=r.t.number(value.minutes),
+            )
+        elif kind == "activity":
+            answer = value.model_answer.strip()
+            model = r.markdown(value.model_answer, (*path, "model_answer")) if answer else None
+            view.update(
+                title=value.title,
+                type=value.type,
+                task=r.markdown(value.task, (*path, "task")),
+                model_answer=model,
+                minutes=r.t.number(value.minutes),
+                id=next(reflection_ids),
+            )
         else:  # self_assessment, quiz, certificate
             view["value"] = value
         views.append(view)
