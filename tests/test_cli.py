@@ -240,7 +240,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(
     assert no_color.stderr.splitlines()[0] == click.unstyle(coloured.stderr.splitlines()[0])
 
 
-def test_progress_bar_on_a_terminal_for_several_formats(
+def test_progress_bar_on_a_terminal_for_several_formats_or_a_slow_build(
     runner: CliRunner, mini_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("cpd_pack.cli._stderr_is_terminal", lambda: True)
@@ -249,6 +249,11 @@ def test_progress_bar_on_a_terminal_for_several_formats(
     assert several.stderr.startswith("Building")  # click draws the bar only on a real terminal
     one = runner.invoke(cli, ["build", str(mini_dir), "-f", "scorm12", "-o", str(tmp_path)])
     assert "Building" not in one.stderr
+    monkeypatch.setattr("cpd_pack.cli._Steps.SLOW", 0.0)  # a one-format build that takes a while
+    slow = runner.invoke(cli, ["build", str(mini_dir), "-f", "scorm12", "-o", str(tmp_path)])
+    assert slow.stderr.startswith("Building")
+    quiet = runner.invoke(cli, ["build", str(mini_dir), "-o", str(tmp_path), "-q"])
+    assert quiet.stderr == ""
     monkeypatch.setattr("cpd_pack.cli._stderr_is_terminal", lambda: False)
     piped = runner.invoke(cli, ["build", str(mini_dir), "-o", str(tmp_path)])
     assert "Building" not in piped.stderr
