@@ -95,6 +95,11 @@ def test_new_build_check_round_trip(starter: Path, tmp_path: Path, fmt: str) -> 
     assert (report.kind, report.errors, report.warnings, report.exit_code) == (fmt, [], [], 0)
 
 
+def test_new_accepts_an_empty_folder(tmp_path: Path) -> None:
+    assert len(create_course(tmp_path)) == len(STARTER)
+    assert check_course(tmp_path, strict=True).course.title == "My first course"
+
+
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(CpdPackError) as info:
