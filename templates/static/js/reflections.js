@@ -66,5 +66,11 @@ window.CPD_REFLECTIONS = function (P) {
     status();
     ratings();
   }
+  /* An activity's model answer opens only once the learner has written their own response. */
+  document.addEventListener("toggle", (ev) => {
+    const d = ev.target, id = d.getAttribute && d.getAttribute("data-model-answer");
+    const box = id && $('[data-reflection="' + id + '"]');
+    if (box && d.open && !box.value.trim()) { d.open = false; box.focus(); }
+  }, true);
   return { ratings, index, status, lostNotice, download, paint };
 };
