@@ -58,7 +58,7 @@ def test_cli_output_and_files(reports: dict[str, Path]) -> None:
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
         ["report.html", "report.json", "summary.csv", "questions.csv", "options.csv", "flags.csv",
-         "scores.csv", "attempts.csv", "submissions.csv", "funnel.csv", "pages.csv",
+         "scores.csv", "attempts.csv", "submissions.csv", "funnel.csv", "units.csv", "pages.csv",
          "unknown_ids.csv", "notices.csv"]
     )  # fmt: skip
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))

@@ -174,9 +174,25 @@ def test_renamed_question_is_reported_not_fatal(tmp_path: Path) -> None:
     renamed = next(q for q in result.questions if q.question.id == "q-gillick-competence")
     assert (renamed.n, renamed.facility) == (0, None)
     assert [f.message for f in all_flags((renamed,))] == [
-        "answered by 0 learner(s) on a first attempt: too few for figures (at least 10)"
+        "no answers in this data: added or renamed since the package that produced the data "
+        "was built?"
     ]
     assert result.submitters == 36  # the other 20 questions are still analysed
+    assert result.results.notices == []
+
+
+def test_another_course_is_named_as_the_likely_cause(tmp_path: Path) -> None:
+    course = tmp_path / "other"
+    shutil.copytree(COURSE, course)
+    yaml = course / "course.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("id: q-", "id: new-q-"), "utf-8")
+    result = collect(course, [INTERACTIONS])
+    assert len(result.results.unknown) == 21
+    assert result.results.notices == [
+        f"None of the 21 question ids in the data is in the course source {course.as_posix()}: "
+        "give the course source the package was built from (an older version can be taken from "
+        "version control, e.g. git worktree add)"
+    ]
 
 
 @pytest.mark.parametrize(

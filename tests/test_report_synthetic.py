@@ -364,3 +364,6 @@ def test_statements_from_ralph_recover_the_planted_model(
     assert [step.left for step in analysis.page_funnel] == [
         sum(ln.furthest == i for ln in learners) for i in range(len(PAGES))
     ]
+    assert [(s.label, s.reached, s.left) for s in analysis.unit_funnel] == [
+        ("The only unit", LEARNERS, LEARNERS)
+    ]

@@ -9,11 +9,11 @@ from typing import Any
 
 import jinja2
 
-from cpd_pack import i18n
+from cpd_pack import i18n, theme
 from cpd_pack.content import Renderer
 from cpd_pack.exceptions import CourseError, CourseWarning
 from cpd_pack.loader import Path_
-from cpd_pack.model import DEFAULT_SCALE, Question, Quiz, SelfAssessment
+from cpd_pack.model import DEFAULT_SCALE, Question, Quiz, SelfAssessment, Theme
 from cpd_pack.outline import Outline, OutlinePage
 
 ADAPTERS = ("scorm12", "scorm2004", "xapi", "cmi5", "none")
@@ -24,6 +24,7 @@ ADAPTER_BASES = {
 }
 STATIC_FILES = {  # archive path -> path under the templates folder
     "css/cpd.css": "static/css/cpd.css",
+    "js/certificate.js": "static/js/certificate.js",
     "js/player.js": "static/js/player.js",
     "js/state.js": "static/js/state.js",
     "js/lz-string.js": "static/js/lz-string.js",
@@ -180,6 +181,8 @@ def _blocks(r: Renderer, outline: Outline, page: OutlinePage, p: int) -> list[di
             view.update(
                 src=r.asset(value.src, (*path, "src")), alt=value.alt, caption=value.caption
             )
+            align = f"cpd-align-{value.align}" if value.align else ""
+            view["layout"] = " ".join(filter(None, (theme.width_class(value.width), align)))
         elif kind == "reading":
             view.update(
                 title=value.title,
@@ -239,6 +242,15 @@ def _data_island(r: Renderer, outline: Outline) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _theme_view(r: Renderer, th: Theme) -> dict[str, str | None]:
+    """The theme's logo, signature and provider for the templates."""
+    return {
+        "logo": r.asset(th.logo, ("theme", "logo")) if th.logo else None,
+        "signature": r.asset(th.signature, ("theme", "signature")) if th.signature else None,
+        "provider": th.provider,
+    }
+
+
 def render_site(
     outline: Outline, course_root: Path, templates_dir: Path | None = None
 ) -> dict[str, bytes]:
@@ -280,6 +292,7 @@ def render(
         } if course.quiz else None,
         "certificate": r.markdown(course.certificate, ("certificate",)),
         "hours_text": r.t.number(course.hours),
+        "theme": _theme_view(r, course.theme),
         "t": r.t,
         "data": _data_island(r, outline),
     }  # fmt: skip
@@ -291,6 +304,8 @@ def render(
     site = {"index.html": html.encode("utf-8")}
     for archive, rel in STATIC_FILES.items():
         site[archive] = _static(dirs, rel)
+    widths = [b.image.width for p in outline.pages for b in p.blocks if b.image and b.image.width]
+    site["css/theme.css"] = theme.stylesheet(course.theme, widths)
     site.update(r.assets)
     return dict(sorted(site.items())), warnings
 

@@ -79,6 +79,13 @@ def collect(
         from_lrs = xapi.read_statements(found, key, f"LRS {lrs[0]} ({len(found)} statements)")
         from_lrs.notices += [notice] if notice else []
         results.merge(from_lrs)
+    questions = [id_ for id_ in results.unknown if not id_.startswith("page ")]
+    if questions and not any(s.answers for s in results.submissions):
+        results.notices.append(
+            f"None of the {len(questions)} question ids in the data is in the course source "
+            f"{Path(course_dir).as_posix()}: give the course source the package was built from "
+            "(an older version can be taken from version control, e.g. git worktree add)"
+        )
     return analyse(key, results)
 
 

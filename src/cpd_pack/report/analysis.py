@@ -104,6 +104,7 @@ class Analysis:
     attempts_per_learner: tuple[tuple[int, int], ...]
     submissions_per_learner: tuple[tuple[int, int], ...]
     course_funnel: tuple[FunnelStep, ...]
+    unit_funnel: tuple[FunnelStep, ...]
     page_funnel: tuple[FunnelStep, ...]
 
 
@@ -221,17 +222,34 @@ def _bins(scores: list[float]) -> tuple[tuple[str, int], ...]:
     return tuple((f"{b * 10}-{b * 10 + 9 if b < 9 else 100}", counts[b]) for b in range(10))
 
 
-def _page_funnel(key: CourseKey, results: Results) -> tuple[FunnelStep, ...]:
-    """Learners reaching each page (in reading order) and those for whom it was the furthest."""
+def _funnels(
+    key: CourseKey, results: Results
+) -> tuple[tuple[FunnelStep, ...], tuple[FunnelStep, ...]]:
+    """Per unit and per page (in reading order): learners who opened it, and learners for whom
+    it holds the furthest page they opened."""
     if not results.has_visits:
-        return ()
+        return (), ()
     index = {page.id: i for i, page in enumerate(key.pages)}
-    furthest = Counter(max(index[p] for p in pages) for pages in results.visits.values() if pages)
-    reached = Counter(index[p] for pages in results.visits.values() for p in set(pages))
-    return tuple(
+    opened = [{index[p] for p in pages} for pages in results.visits.values() if pages]
+    furthest = Counter(max(seen) for seen in opened)
+    reached = Counter(i for seen in opened for i in seen)
+    pages = tuple(
         FunnelStep(f"{page.number} {page.title}", page.unit, reached[i], furthest[i])
         for i, page in enumerate(key.pages)
     )
+    units: dict[str, list[int]] = {}
+    for i, page in enumerate(key.pages):
+        units.setdefault(page.unit, []).append(i)
+    unit_steps = tuple(
+        FunnelStep(
+            unit,
+            "unit",
+            sum(bool(seen & set(members)) for seen in opened),
+            sum(furthest[i] for i in members),
+        )
+        for unit, members in units.items()
+    )
+    return unit_steps, pages
 
 
 def analyse(key: CourseKey, results: Results) -> Analysis:
@@ -260,6 +278,7 @@ def analyse(key: CourseKey, results: Results) -> Analysis:
     per_submitter = Counter(s.learner for s in results.submissions)
     started = len(per_learner | per_submitter)
     reliability, reliability_n = _kr20(key, firsts)
+    unit_funnel, page_funnel = _funnels(key, results)
     course_funnel = (
         FunnelStep("Known to the data", "course", len(results.learners), len(results.learners) - started),
         FunnelStep("Started", "course", started, started - len(firsts)),
@@ -286,5 +305,6 @@ def analyse(key: CourseKey, results: Results) -> Analysis:
         attempts_per_learner=tuple(sorted(Counter(per_learner.values()).items())),
         submissions_per_learner=tuple(sorted(Counter(per_submitter.values()).items())),
         course_funnel=course_funnel,
-        page_funnel=_page_funnel(key, results),
+        unit_funnel=unit_funnel,
+        page_funnel=page_funnel,
     )

@@ -54,6 +54,10 @@ def question_flags(stats: QuestionStats) -> list[Flag]:
         now = ", ".join(info.label(k) for k in info.key)
         flag("key", "check", f"the package that produced this data marked {recorded} as the "
              f"answer; the course source now says {now}: these results are for the old key")  # fmt: skip
+    if stats.n == 0:
+        flag("sample", "review", "no answers in this data: added or renamed since the package "
+             "that produced the data was built?")  # fmt: skip
+        return found
     if stats.facility is None:
         flag("sample", "review", f"answered by {stats.n} learner(s) on a first attempt: too few "
              f"for figures (at least {MIN_LEARNERS})")  # fmt: skip

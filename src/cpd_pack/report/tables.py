@@ -92,6 +92,10 @@ def tables(analysis: Analysis, flags: list[Flag]) -> dict[str, Rows]:
             {"step": s.label, "reached": s.reached, "went_no_further": s.left}
             for s in a.course_funnel
         ],
+        "units": [
+            {"unit": s.label, "reached": s.reached, "went_no_further": s.left}
+            for s in a.unit_funnel
+        ],
         "pages": [
             {"page": s.label, "unit": s.group, "reached": s.reached, "went_no_further": s.left}
             for s in a.page_funnel
