@@ -200,6 +200,17 @@ BLOCKS = "units/0/pages/0/blocks/0"
         ({"media": {"src": "talk.md", "title": "T", "transcript": "t.md"}},
          f"{BLOCKS}/media/src: pattern"),
         ({"image": {"src": "a.png"}}, f"{BLOCKS}/image: required"),
+        ({"activity": {"title": "A", "task": "T", "minutes": 5}}, f"{BLOCKS}/activity: required"),
+        ({"activity": {"title": "A", "task": "T", "minutes": 5, "model_answer": " "}},
+         f"{BLOCKS}/activity/model_answer: pattern"),
+        ({"activity": {"title": "A", "task": "T", "minutes": 5, "type": "log"}},
+         f"{BLOCKS}/activity/type: enum"),
+        ({"reading": {"citation": "C", "minutes": 5, "questions": []}},
+         f"{BLOCKS}/reading/questions: minItems"),
+        ({"reading": {"citation": "C", "minutes": 0, "questions": ["Q"]}},
+         f"{BLOCKS}/reading/minutes: exclusiveMinimum"),
+        ({"reading": {"citation": "C", "minutes": 5, "questions": ["Q"], "url": "doi.org/1"}},
+         f"{BLOCKS}/reading/url: pattern"),
         ({"knowledge_check": {"id": "k", "type": "multiple", "prompt": "P",
                               "options": [{"text": "a"}, {"text": "b"}]}},
          f"{BLOCKS}/knowledge_check/options: contains"),
@@ -216,6 +227,12 @@ def test_blocks_refused_as_the_validator_refuses_them(
     (tmp_path / "course.yaml").write_text(yaml.safe_dump(data))
     assert not validator_accepts(tmp_path)
     assert schema_errors(data) == (sorted(expected) if isinstance(expected, list) else [expected])
+
+
+def test_a_practice_log_needs_no_model_answer() -> None:
+    activity = {"title": "A", "task": "T", "minutes": 5, "type": "practice-log"}
+    data = {**BASE, "units": [{"title": "U", "pages": [{"title": "P", "blocks": [{"activity": activity}]}]}]}  # fmt: skip
+    assert schema_errors(data) == []
 
 
 def test_null_where_the_validator_reads_nothing() -> None:
