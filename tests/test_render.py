@@ -36,7 +36,9 @@ def _html(site: dict[str, bytes]) -> str:
 def test_site_files(site: dict[str, bytes]) -> None:
     assert sorted(site) == [
         "css/cpd.css",
+        "css/theme.css",
         "index.html",
+        "js/certificate.js",
         "js/lz-string.js",
         "js/player.js",
         "js/state.js",
@@ -57,7 +59,7 @@ def test_every_page_is_a_section_and_scripts_load_in_order(
             in html
         )
     scripts = re.findall(r'<script src="([^"]+)"', html)
-    assert scripts == ["js/lz-string.js", "js/state.js", "js/lms.js", "js/player.js"]
+    assert scripts == ["js/lz-string.js", "js/state.js", "js/lms.js", "js/certificate.js", "js/player.js"]
     assert '<html lang="en-GB">' in html
     assert html.count("<h1 ") == len(mini_outline.pages) + 1  # + the "left the course" view
 

@@ -374,26 +374,15 @@
     });
   }
   function certificate() {
-    const box = $("#cpd-certificate");
-    if (!box) return;
-    const ok = earned();
-    box.hidden = !ok;
-    $("#cpd-cert-missing").hidden = ok;
-    if (ok) {
-      $('[data-cert="name"]').textContent = info.learnerName || T("cert.learner");
-      const day = S.day || Math.floor(Date.now() / 86400000);
-      $('[data-cert="date"]').textContent = new Date(day * 86400000).toLocaleDateString(D.course.language,
-        { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
-      return;
-    }
-    const needs = [];
-    if (D.completion !== "quiz" && seenCount() < N) needs.push(T("cert.need_pages", { seen: fmt(seenCount()), total: fmt(N) }));
-    if (D.quiz && !quizPassed()) {
-      needs.push(attemptsLeft() ? T("cert.need_quiz", { mark: pct(passMark) }) : T("cert.need_attempt"));
-    }
-    const ul = $("[data-cert-needs]");
-    ul.textContent = "";
-    needs.forEach((t) => { const li = document.createElement("li"); li.textContent = t; ul.appendChild(li); });
+    window.CPD_CERTIFICATE.show({ earned: earned(), name: info.learnerName || "", day: S.day || Math.floor(Date.now() / 86400000),
+      seen: seenCount(), pages: N, quiz: D.quiz && !quizPassed() ? (attemptsLeft() ? "pending" : "spent") : "", mark: pct(passMark) }, T);
+  }
+  /* Exit asks first (a modal <dialog>: focus moves into it, Escape or "Stay" closes it and focus
+     returns to the Exit button); after exit the button is gone. */
+  function askExit() {
+    const dialog = $("#cpd-exit-dialog");
+    if (exited) return;
+    if (dialog && dialog.showModal) dialog.showModal(); else exit();
   }
   /* ---- reflections the learning platform had no room for, and a copy of them all ---- */
   const reflectionIndex = (rid) => D.reflections.map((x) => x.id).indexOf(rid);
