@@ -103,6 +103,9 @@ def test_html_is_self_contained_and_links_to_the_source(reports: dict[str, Path]
     href = Path(os.path.relpath((COURSE / "course.yaml").resolve(), reports["moodle"].resolve()))
     assert f'<a href="{href.as_posix()}"><code>{where}</code></a>' in html
     assert "negative discrimination (-0.51)" in html
+    listed = html.split('<ul class="flags">')[1].split("</ul>")[0]
+    labels = re.findall(r"<strong>(Check|Review):</strong>", listed)
+    assert labels == ["Check"] * 5 + ["Review"] * 14  # what is probably wrong comes first
     few = (reports["few"] / "report.html").read_text(encoding="utf-8")
     assert "too few learners (n=4; needs 10)" in few
     xapi = (reports["xapi"] / "report.html").read_text(encoding="utf-8")
