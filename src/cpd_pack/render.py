@@ -139,6 +139,16 @@ def _plain(r: Renderer, text: str) -> str:
     return " ".join("".join(out).split())
 
 
+_DEFAULT_TITLE_KEYS = {"review": "review.default_title", "reading": "reading.default_title"}
+
+
+def _title(r: Renderer, kind: str, block: Any) -> str:
+    """A block's title: the model's English default becomes the course language's wording."""
+    default = type(block).__dataclass_fields__["title"].default
+    key = _DEFAULT_TITLE_KEYS.get(kind)
+    return r.t(key) if key and block.title == default else block.title
+
+
 def _blocks(r: Renderer, outline: Outline, page: OutlinePage, p: int) -> list[dict[str, Any]]:
     """The views of one page's blocks."""
     reflection_ids = iter(outline.reflection_ids(page))
@@ -156,7 +166,7 @@ def _blocks(r: Renderer, outline: Outline, page: OutlinePage, p: int) -> list[di
             view["id"] = next(reflection_ids) if value.answer else None
         elif kind in ("case_study", "review"):
             body = r.markdown_file(value.file, (*path, "file")) if value.file else None
-            view["title"] = value.title
+            view["title"] = _title(r, kind, value)
             view["html"] = body if body is not None else r.markdown(value.text, (*path, "text"))
             if kind == "review":
                 has_prompt = bool(value.prompt.strip())
@@ -185,7 +195,7 @@ def _blocks(r: Renderer, outline: Outline, page: OutlinePage, p: int) -> list[di
             view["layout"] = " ".join(filter(None, (theme.width_class(value.width), align)))
         elif kind == "reading":
             view.update(
-                title=value.title,
+                title=_title(r, kind, value),
                 citation=r.markdown(value.citation, (*path, "citation"), inline=True),
                 questions=[
                     r.markdown(q, (*path, "questions", i), inline=True)
