@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from cpd_pack.cli import cli
 from prereq import require
+from test_report_state import MINI, with_saved_states
 from test_report_synthetic import simulate, statements, write_course
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,6 +51,14 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         result = CliRunner().invoke(cli, ["report", *args, "--out", str(out)])
         assert result.exit_code == 0, result.output
         made[name] = out
+
+    def state_report(lrs: tuple[str, str]) -> Path:
+        args = [str(MINI), "--lrs", lrs[0], "--lrs-auth", lrs[1], "--out", str(root / "state")]
+        result = CliRunner().invoke(cli, ["report", *args])
+        assert result.exit_code == 0, result.output
+        return root / "state"
+
+    made["state"] = with_saved_states(root, state_report)
     return made
 
 
@@ -59,7 +68,7 @@ def test_cli_output_and_files(reports: dict[str, Path]) -> None:
     assert names == sorted(
         ["report.html", "report.json", "summary.csv", "questions.csv", "options.csv", "flags.csv",
          "scores.csv", "attempts.csv", "submissions.csv", "funnel.csv", "units.csv", "pages.csv",
-         "unknown_ids.csv", "notices.csv"]
+         "self_assessment.csv", "unknown_ids.csv", "notices.csv"]
     )  # fmt: skip
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert data["course"] == "Advanced therapeutic relationships"
@@ -110,6 +119,9 @@ def test_html_is_self_contained_and_links_to_the_source(reports: dict[str, Path]
     assert "too few learners (n=4; needs 10)" in few
     xapi = (reports["xapi"] / "report.html").read_text(encoding="utf-8")
     assert "Learners opening each page" in xapi
+    state = (reports["state"] / "report.html").read_text(encoding="utf-8")
+    assert '<th scope="row">I can listen without judging.</th>' in state
+    assert "too few learners (n=11; needs 10)" not in state
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +137,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", ["moodle", "xapi", "few"])
+@pytest.mark.parametrize("name", ["moodle", "xapi", "few", "state"])
 def test_html_in_chromium_is_clean_and_accessible(
     browser: Any, reports: dict[str, Path], name: str, size: str
 ) -> None:

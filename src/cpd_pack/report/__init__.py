@@ -78,6 +78,8 @@ def collect(
         found, notice = xapi.fetch_statements(lrs[0], lrs[1], key.activity_iri)
         from_lrs = xapi.read_statements(found, key, f"LRS {lrs[0]} ({len(found)} statements)")
         from_lrs.notices += [notice] if notice else []
+        state = xapi.fetch_ratings(lrs[0], lrs[1], key.activity_iri, from_lrs, key)
+        from_lrs.notices += [state] if state else []
         results.merge(from_lrs)
     questions = [id_ for id_ in results.unknown if not id_.startswith("page ")]
     if questions and not any(s.answers for s in results.submissions):

@@ -81,6 +81,20 @@ class FunnelStep:
 
 
 @dataclass(frozen=True)
+class RatingChange:
+    """One self-assessment statement: ratings at the start and the end of the course."""
+
+    id: str
+    text: str
+    n: int
+    """Learners who rated it both before and after."""
+    before: float | None
+    after: float | None
+    improved: float | None
+    """Share of those learners whose rating rose."""
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything the report shows."""
 
@@ -106,6 +120,10 @@ class Analysis:
     course_funnel: tuple[FunnelStep, ...]
     unit_funnel: tuple[FunnelStep, ...]
     page_funnel: tuple[FunnelStep, ...]
+    self_assessment: tuple[RatingChange, ...]
+    """Empty when the data holds no ratings."""
+    scale: int
+    """Points on the rating scale."""
 
 
 def _ratio(part: float, whole: int) -> float | None:
@@ -252,6 +270,32 @@ def _funnels(
     return unit_steps, pages
 
 
+def _ratings(key: CourseKey, results: Results) -> tuple[RatingChange, ...]:
+    """Mean rating before and after per statement, over learners who gave both."""
+    if not results.ratings:
+        return ()
+    found = []
+    for i, (sid, text) in enumerate(key.statements):
+        pairs = [
+            (int(before[i]), int(after[i]))
+            for before, after in results.ratings.values()
+            if i < min(len(before), len(after)) and before[i].isdigit() and after[i].isdigit()
+            and before[i] != "0" and after[i] != "0"
+        ]  # fmt: skip
+        enough = len(pairs) >= MIN_LEARNERS
+        found.append(
+            RatingChange(
+                sid,
+                text,
+                len(pairs),
+                statistics.fmean(b for b, _ in pairs) if enough else None,
+                statistics.fmean(a for _, a in pairs) if enough else None,
+                _ratio(sum(a > b for b, a in pairs), len(pairs)),
+            )
+        )
+    return tuple(found)
+
+
 def analyse(key: CourseKey, results: Results) -> Analysis:
     """Compute every figure of the report from the results."""
     firsts: dict[str, Submission] = {}
@@ -307,4 +351,6 @@ def analyse(key: CourseKey, results: Results) -> Analysis:
         course_funnel=course_funnel,
         unit_funnel=unit_funnel,
         page_funnel=page_funnel,
+        self_assessment=_ratings(key, results),
+        scale=len(key.scale),
     )

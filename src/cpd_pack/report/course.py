@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cpd_pack.loader import Locations, Path_, load_course
-from cpd_pack.outline import build_outline
+from cpd_pack.outline import Outline, build_outline
 from cpd_pack.render import OPTION_IDS
 from cpd_pack.validate import validate
 
@@ -74,7 +74,12 @@ class CourseKey:
     activity_iri: str | None
     questions: dict[str, QuestionInfo]
     pages: tuple[PageInfo, ...]
-    statements: tuple[str, ...]
+    statements: tuple[tuple[str, str], ...]
+    """Self-assessment statements: (id, text)."""
+    outline: Outline
+    """To decode the package's saved state (``cpd_pack.state``)."""
+    scale: tuple[str, ...] = ()
+    """The self-assessment's rating labels (1 = the first)."""
 
 
 def _dicts(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, dict[str, Any]]]:
@@ -95,6 +100,10 @@ def _question_paths(data: dict[str, Any]) -> dict[str, Path_]:
         if "quiz" in path and isinstance(item.get("id"), str) and "type" in item:
             found.setdefault(item["id"], (*path, "id"))
     return found
+
+
+def _statements(course: Any) -> tuple[Any, ...]:
+    return course.self_assessment.statements if course.self_assessment else ()
 
 
 def _where(locations: Locations, path: Path_ | None) -> tuple[str, int]:
@@ -132,5 +141,9 @@ def load_key(course_dir: str | Path) -> CourseKey:
         activity_iri=course.xapi.activity_iri if course.xapi else None,
         questions=questions,
         pages=pages,
-        statements=outline.statement_ids,
+        statements=tuple(
+            zip(outline.statement_ids, (s.text for s in _statements(course)), strict=True)
+        ),
+        outline=outline,
+        scale=course.self_assessment.scale if course.self_assessment else (),
     )

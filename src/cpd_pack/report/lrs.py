@@ -24,6 +24,41 @@ XAPI_VERSION = "1.0.3"
 VERBS = "http://adlnet.gov/expapi/verbs/"
 MAX_PAGES = 10_000
 """Most ``more`` pages followed (a guard against an LRS that loops)."""
+MAX_STATES = 5_000
+"""Most learners whose saved state is read (one request each)."""
+STATE_ID = "https://w3id.org/xapi/cpd-pack/state/v1"
+"""The package's State API document: ``{location, suspendData, ...}`` (see README)."""
+
+
+def _get(
+    url: str, target: str, headers: dict[str, str], timeout: float, *, absent: bool = False
+) -> Any:
+    """GET ``target`` as JSON; ``absent=True``: None when the LRS answers 404 (no document)."""
+    request = urllib.request.Request(target, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        if absent and exc.code == 404:
+            return None
+        raise ReportError(
+            f"--lrs {url}: the LRS answered {exc.code} {exc.reason} to {target}"
+            + ("; check --lrs-auth" if exc.code in (401, 403) else "")
+        ) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ReportError(f"--lrs {url}: cannot reach the LRS ({reason})") from None
+    except ValueError as exc:
+        raise ReportError(f"--lrs {url}: the answer is not JSON ({exc})") from None
+
+
+def _headers(auth: str) -> dict[str, str]:
+    """The headers of every request: HTTP Basic from ``KEY:SECRET``, the xAPI version."""
+    key, colon, secret = auth.partition(":")
+    if not colon:
+        raise ReportError("--lrs-auth: expected KEY:SECRET")
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {token}", "X-Experience-API-Version": XAPI_VERSION}
 
 
 def _pages(url: str, first: str, headers: dict[str, str], timeout: float) -> list[Any]:
@@ -34,20 +69,7 @@ def _pages(url: str, first: str, headers: dict[str, str], timeout: float) -> lis
     for _ in range(MAX_PAGES):
         if next_url is None:
             return found
-        request = urllib.request.Request(next_url, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                body = json.loads(response.read().decode("utf-8"))
-        except urllib.error.HTTPError as exc:
-            raise ReportError(
-                f"--lrs {url}: the LRS answered {exc.code} {exc.reason} to {next_url}"
-                + ("; check --lrs-auth" if exc.code in (401, 403) else "")
-            ) from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ReportError(f"--lrs {url}: cannot reach the LRS ({reason})") from None
-        except ValueError as exc:
-            raise ReportError(f"--lrs {url}: the answer is not JSON ({exc})") from None
+        body = _get(url, next_url, headers, timeout)
         if not isinstance(body, dict) or not isinstance(body.get("statements"), list):
             raise ReportError(f"--lrs {url}: the answer is not a StatementResult")
         found += body["statements"]
@@ -66,11 +88,7 @@ def fetch_statements(
     statement is read and filtered here: some LRSs (Ralph 5) never match ``activity=``.
     Raises :class:`ReportError` on any failure.
     """
-    key, colon, secret = auth.partition(":")
-    if not colon:
-        raise ReportError("--lrs-auth: expected KEY:SECRET")
-    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
-    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": XAPI_VERSION}
+    headers = _headers(auth)
     statements = (url if url.endswith("/") else url + "/") + "statements"
     query = urllib.parse.urlencode({"activity": activity, "related_activities": "true"})
     found = _pages(url, f"{statements}?{query}", headers, timeout)
@@ -83,6 +101,47 @@ def fetch_statements(
         "Ralph 5 among them, do not filter by activity)"
     )
     return found, notice if found else None
+
+
+def fetch_ratings(
+    url: str, auth: str, activity: str, results: Results, key: CourseKey, timeout: float = 30
+) -> str | None:
+    """Read each learner's self-assessment ratings from their saved state (the package's State
+    API document) into ``results.ratings``; a notice when there is none or it cannot be read."""
+    if not key.statements:
+        return None
+    from cpd_pack.state import decode_state
+
+    headers = _headers(auth)
+    base = (url if url.endswith("/") else url + "/") + "activities/state"
+    read = other = 0
+    for learner, agent in list(results.agents.items())[:MAX_STATES]:
+        registrations = {a.attempt for a in results.attempts if a.learner == learner} or {"1"}
+        for registration in sorted(registrations):
+            query = {"activityId": activity, "agent": json.dumps(agent), "stateId": STATE_ID}
+            if registration != "1":
+                query["registration"] = registration
+            target = f"{base}?{urllib.parse.urlencode(query)}"
+            text = _dict(_get(url, target, headers, timeout, absent=True)).get("suspendData")
+            if not isinstance(text, str) or not text:
+                continue
+            read += 1
+            state = decode_state(key.outline, text)
+            if state is None:
+                other += 1
+            elif "0" in "".join(results.ratings.get(learner, ("0", ""))):
+                results.ratings[learner] = (state.before, state.after)
+    if not read:
+        return (
+            f"--lrs {url}: no saved state (State API document {STATE_ID}) for any learner, so "
+            "no self-assessment ratings (an LRS without the State API keeps none)"
+        )
+    if other:
+        return (
+            f"--lrs {url}: {other} of {read} saved states are for another version of the course "
+            "(its pages or questions differ) and were not read"
+        )
+    return None
 
 
 def load_statements(path: Path) -> list[Any]:
@@ -155,6 +214,7 @@ def read_statements(statements: list[Any], key: CourseKey, source: str) -> Resul
         if not learner or not verb.startswith(VERBS) or not target.startswith(base):
             continue
         results.add_learner(learner, name)
+        results.agents.setdefault(learner, statement["actor"])
         context = _dict(statement.get("context"))
         attempt = str(context.get("registration") or "1")
         kind, _, item = target[len(base) :].lstrip("/").partition("/")

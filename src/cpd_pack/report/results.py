@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cpd_pack.exceptions import CpdPackError
 
@@ -58,6 +59,11 @@ class Results:
     visits: dict[str, list[str]] = field(default_factory=dict)
     """Learner -> page ids in the order they were first opened (xAPI ``experienced``)."""
     has_visits: bool = False
+    agents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """xAPI learner key -> the actor object as the statements give it (for the State API)."""
+    ratings: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Learner -> self-assessment ratings (before, after) from the saved state: one digit per
+    statement, 0 for not rated."""
     unknown: dict[str, int] = field(default_factory=dict)
     """Question or page ids found in the data but not in the course source -> times seen."""
     notices: list[str] = field(default_factory=list)
@@ -87,6 +93,8 @@ class Results:
             mine = self.visits.setdefault(learner, [])
             mine += [p for p in pages if p not in mine]
         self.has_visits = self.has_visits or other.has_visits
+        self.agents.update(other.agents)
+        self.ratings.update(other.ratings)
         for item, count in other.unknown.items():
             self.unknown[item] = self.unknown.get(item, 0) + count
         self.notices += other.notices

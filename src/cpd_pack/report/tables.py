@@ -100,6 +100,18 @@ def tables(analysis: Analysis, flags: list[Flag]) -> dict[str, Rows]:
             {"page": s.label, "unit": s.group, "reached": s.reached, "went_no_further": s.left}
             for s in a.page_funnel
         ],
+        "self_assessment": [
+            {
+                "statement": r.id,
+                "learners": r.n,
+                "mean_before": _round(r.before, 2),
+                "mean_after": _round(r.after, 2),
+                "improved": _round(r.improved),
+                "scale": a.scale,
+                "text": r.text,
+            }
+            for r in a.self_assessment
+        ],
         "unknown_ids": [{"id": k, "times": v} for k, v in sorted(a.results.unknown.items())],
         "notices": [{"notice": n} for n in a.results.notices],
     }
