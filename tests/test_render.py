@@ -41,6 +41,8 @@ def test_site_files(site: dict[str, bytes]) -> None:
         "js/certificate.js",
         "js/lz-string.js",
         "js/player.js",
+        "js/quiz.js",
+        "js/reflections.js",
         "js/state.js",
         "media/hello.wav",
         "media/square.png",
@@ -59,7 +61,15 @@ def test_every_page_is_a_section_and_scripts_load_in_order(
             in html
         )
     scripts = re.findall(r'<script src="([^"]+)"', html)
-    assert scripts == ["js/lz-string.js", "js/state.js", "js/lms.js", "js/certificate.js", "js/player.js"]
+    assert scripts == [
+        "js/lz-string.js",
+        "js/state.js",
+        "js/lms.js",
+        "js/certificate.js",
+        "js/quiz.js",
+        "js/reflections.js",
+        "js/player.js",
+    ]
     assert '<html lang="en-GB">' in html
     assert html.count("<h1 ") == len(mini_outline.pages) + 1  # + the "left the course" view
 

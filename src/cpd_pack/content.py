@@ -18,6 +18,7 @@ from cpd_pack.loader import Path_, load_course, read_text, resolve_inside
 from cpd_pack.warnings import check_content, raw_html
 
 MEDIA_PREFIX = "media/"
+SR_HINT = Markup('<span class="cpd-sr">{}</span>')  # text for screen readers only (cpd.css)
 
 
 def archive_path(rel: str) -> str:
@@ -65,6 +66,7 @@ class Renderer:
                 token.tag = "h2"
             elif token.type == "inline":
                 self._targets(token, path, md_file)
+                self._external(token)
         html = raw_html(self.md_html, text, inline)
         if html is not None:
             self.pending.append(Pending(md_file, path, html[0], html[1], warning=True))
@@ -100,6 +102,25 @@ class Renderer:
                 )
             if target is not None:
                 child.attrs[attr] = parts._replace(path=archive_path(parts.path)).geturl()
+
+    def _external(self, inline: Token) -> None:
+        """Links leaving the package open in a new tab, without access to the course window
+        (``rel="noopener"``), and say so to everyone (a visually hidden hint)."""
+        children: list[Token] = []
+        leaving: list[bool] = []
+        for child in inline.children or []:
+            if child.type == "link_open":
+                parts = urlsplit(str(child.attrs.get("href", "")))
+                leaving.append(bool(parts.scheme or parts.netloc))
+                if leaving[-1]:
+                    child.attrs["target"] = "_blank"
+                    child.attrs["rel"] = "noopener"
+            elif child.type == "link_close" and leaving and leaving.pop():
+                hint = Token("html_inline", "", 0)
+                hint.content = str(SR_HINT.format(self.t("link.new_tab")))
+                children.append(hint)
+            children.append(child)
+        inline.children = children
 
     def asset(
         self, rel: str, path: Path_, md_file: str | None = None, line: int = 0, what: str = "file"

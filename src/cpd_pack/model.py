@@ -67,6 +67,8 @@ class Question:
     options: tuple[Option, ...] = ()
     answer: bool | None = None
     feedback: Feedback = Feedback()
+    tries: int | None = rule(None, ge=1, le=9)
+    """Knowledge checks only: tries before the answer is shown (default 2)."""
 
     def check(self) -> str | None:
         """The answers fit the question type."""

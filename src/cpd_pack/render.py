@@ -26,10 +26,13 @@ STATIC_FILES = {  # archive path -> path under the templates folder
     "css/cpd.css": "static/css/cpd.css",
     "js/certificate.js": "static/js/certificate.js",
     "js/player.js": "static/js/player.js",
+    "js/quiz.js": "static/js/quiz.js",
+    "js/reflections.js": "static/js/reflections.js",
     "js/state.js": "static/js/state.js",
     "js/lz-string.js": "static/js/lz-string.js",
 }
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
+KC_TRIES = 2  # a knowledge check's tries before it shows the answer, unless the course says
 # defaults in the model are English; a course that keeps them gets its language's wording
 _SA_TITLE = SelfAssessment.__dataclass_fields__["title"].default
 _QUIZ_TITLE = Quiz.__dataclass_fields__["title"].default
@@ -243,7 +246,7 @@ def _data_island(r: Renderer, outline: Outline) -> dict[str, Any]:
         "quiz": {"shuffle": course.quiz.shuffle, "maxAttempts": course.quiz.max_attempts,
                  "questions": [_question_data(r, q) for q in outline.quiz_questions]}
         if course.quiz else None,
-        "checks": [_question_data(r, q) for q in outline.knowledge_checks],
+        "checks": [{**_question_data(r, q), "tries": q.tries or KC_TRIES} for q in outline.knowledge_checks],
         "reflections": [{"id": x.id, "page": x.page_id} for x in outline.reflections],
         "statements": list(outline.statement_ids),
         "scale": len(sa.scale) if sa else 0,

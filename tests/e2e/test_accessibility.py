@@ -68,7 +68,8 @@ def states(session: LmsSession, kit: CourseKit) -> list[tuple[str, Callable[[], 
         ("results after failing", lambda: kit.answer_quiz(frame, failing)),
         ("results after passing", retake_and_pass),
         ("certificate", goto(kit.page_with("certificate"))),
-        ("exit view", lambda: frame.click('[data-action="exit"]')),
+        ("exit confirmation", lambda: frame.click('[data-action="exit"]')),
+        ("exit view", lambda: frame.click('[data-action="exit-confirm"]')),
     ]
 
 

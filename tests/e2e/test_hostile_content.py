@@ -275,6 +275,7 @@ def test_nothing_runs_xapi(page: Page, xss_zips: dict[str, Path]) -> None:
         visit_everything(page.main_frame)
         check_page(page.main_frame, seen, HOSTILE_LEARNER, "xapi")
         page.click('[data-action="exit"]')
+        page.click('[data-action="exit-confirm"]')  # Exit asks first
         page.wait_for_selector("#cpd-exited:not([hidden])")
     assert seen.executions() == []
 
@@ -335,6 +336,7 @@ def test_a_javascript_return_url_from_the_lms_is_not_followed(page: Page, tmp_pa
         page.goto(url := server.launch_url())
         page.wait_for_selector(RUNNING, state="attached")
         page.click('[data-action="exit"]')
+        page.click('[data-action="exit-confirm"]')  # Exit asks first
         page.wait_for_selector("#cpd-exited:not([hidden])")
         page.wait_for_timeout(3500)  # the runtime waits up to 3 s for the queue before leaving
         assert page.url == url

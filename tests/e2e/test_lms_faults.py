@@ -183,6 +183,7 @@ def test_initialize_failing_is_told_and_asked_again_a_few_times(
     assert 2 <= counts["Initialize"] <= 6 and counts["Commit"] == counts["Terminate"] == 0
     assert [c["generic"] for c in session.calls()] == ["Initialize"] * counts["Initialize"]
     frame.click('[data-action="exit"]')
+    frame.click('[data-action="exit-confirm"]')  # Exit asks first
     message = frame.text_content("[data-exit-message]") or ""
     assert message.startswith("Your learning platform did not start recording this visit")
     assert session.page_errors == [] and session.console_errors == []

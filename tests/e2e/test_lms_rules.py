@@ -181,6 +181,7 @@ def test_review_mode_shows_the_results_and_writes_nothing(
     go(frame, kit.page_with("quiz"))
     assert "You passed" in (frame.text_content("[data-results-verdict]") or "")
     frame.click('[data-action="exit"]')
+    frame.click('[data-action="exit-confirm"]')  # Exit asks first
     again.wait_for_terminate()
     assert "This visit was not recorded." in (frame.text_content("[data-exit-message]") or "")
     assert again.set_values() == {}

@@ -211,6 +211,7 @@ def today() -> str:
 def exit_course(session: LmsSession) -> dict[str, Any]:
     """Press Exit, check the exit view, return the data stored at Terminate."""
     session.frame.click('[data-action="exit"]')
+    session.frame.click('[data-action="exit-confirm"]')  # Exit asks first
     final = session.wait_for_terminate()
     assert final is not None
     assert visible_page(session.frame) == "cpd-exited"

@@ -8,7 +8,10 @@
  * #cpd-quiz-results [data-results-score|verdict|next], #cpd-certificate [data-cert=name|date|hours],
  * #cpd-cert-missing [data-cert-needs], [data-sa-before|after=<sid>], #cpd-exited [data-exit-message],
  * #cpd-lost [data-lost-text] [data-lost-list] (reflections the LMS had no room for),
- * [data-action=download-reflections|dismiss-lost]. */
+ * [data-action=download-reflections|dismiss-lost].
+ * Split along its seams: js/quiz.js (knowledge checks, quiz) and js/reflections.js (ratings,
+ * reflections) are loaded before this file and get its context P; this file keeps the state,
+ * LMS reporting, navigation and contents, exit, wiring and launch. */
 (function () {
   "use strict";
   const LMS = window.CPD_LMS;
@@ -39,7 +42,7 @@
   /* Every adapter's start() is asynchronous (xAPI and cmi5 fetch a token and state first). */
   whenReady(() => {
     let started;
-    try { started = Promise.resolve(LMS.start({ courseId: D.course.id })); } catch (e) { started = Promise.reject(e); }
+    try { started = Promise.resolve(LMS.start({ courseId: D.course.id, hash: D.hash })); } catch (e) { started = Promise.reject(e); }
     started.catch(() => window.CPD_API.offline()).then(run);
   }, 0);
 
@@ -50,6 +53,11 @@
   const N = D.pages.length;
   const ST = window.CPD_STATE;
   let S = ST.create(D); // format: state.js and src/cpd_pack/state.py
+  const P = { D: D, T: T, fmt: fmt, pct: pct, $: $, $$: $$, QUIZ: QUIZ, LMS: LMS, get S() { return S; },
+    get recording() { return recording; }, get passMark() { return passMark; }, get maxAttempts() { return maxAttempts; },
+    attemptsLeft: () => attemptsLeft(), save: save, report: report, refresh: refresh,
+    pageTitle: (id) => D.pages.filter((p) => p.id === id)[0].title };
+  const Q = window.CPD_QUIZ(P), R = window.CPD_REFLECTIONS(P);
 
   /* Structural state always fits (checked at build time); reflections get the room left.
      When they do not fit, the longest are left out (the one being written last) and the learner
@@ -72,8 +80,8 @@
     const fresh = dropped.map((d, i) => d && !S.lost[i]);
     S.lost = lost();
     dirty = {};
-    reflectionStatus();
-    if (fresh.some(Boolean)) lostNotice(fresh, true);
+    R.status();
+    if (fresh.some(Boolean)) R.lostNotice(fresh, true);
     return base + packed;
   }
 
@@ -88,8 +96,7 @@
   }
   adopt(info);
   const maxAttempts = D.quiz && D.quiz.maxAttempts ? D.quiz.maxAttempts : 0;
-  let current = 0, exited = false, reported = null, quizShownAt = Date.now();
-  const changedAt = {};
+  let current = 0, exited = false, reported = null;
 
   const seenCount = () => S.seen.filter(Boolean).length;
   const quizPassed = () => S.quiz.state === "p";
@@ -179,8 +186,7 @@
     return newer(T("notice.twin_window"));
   }
   window.addEventListener("storage", (ev) => { if (ev.key === slot() && !exited && twins()) report(); });
-  const rightCount = (answers) => QUIZ.filter((q, i) => isRight(q, answers[i])).length;
-  const percent = (answers) => Math.round(10000 * rightCount(answers) / QUIZ.length) / 100;
+  const rightCount = (answers) => Q.rightCount(answers), percent = (answers) => Q.percent(answers);
   /* {completed, passed, final, scorePercent, points, maxPoints}: the adapter decides how its
      standard says it (points: questions right, for xAPI's integer raw score). */
   function result() {
@@ -221,12 +227,17 @@
     $('[data-action="prev"]').disabled = i === 0;
     $('[data-action="next"]').disabled = i === N - 1;
     $("#cpd-page-count").textContent = T("pager.count", { n: fmt(i + 1), total: fmt(N) });
-    if (D.pages[i].id === D.quiz_page) quizShownAt = Date.now();
+    if (D.pages[i].id === D.quiz_page) Q.shown();
     refresh();
+    const unit = $('[data-unit="' + D.units[D.pages[i].unit].id + '"]');
+    if (unit) unit.open = true; // the current unit's pages stay listed
     if (focus) {
-      $("#title-" + D.pages[i].id).focus();
-      const toc = $("#cpd-toc");
-      if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) toc.open = false;
+      // on a phone the contents close first; then the view goes to the new page's title
+      if (phone()) $("#cpd-toc").open = false;
+      const title = $("#title-" + D.pages[i].id);
+      title.focus({ preventScroll: true });
+      const pos = getComputedStyle(head).position, over = pos === "sticky" || pos === "fixed" ? head.offsetHeight : 0;
+      window.scrollTo(0, Math.max(0, title.getBoundingClientRect().top + window.scrollY - over));
     }
     report();
     save(true);
@@ -238,141 +249,14 @@
     bar.setAttribute("aria-valuetext", T("progress.text", { seen: fmt(n), total: fmt(N) }));
     $(".cpd-progress-bar", bar).style.width = (100 * n / N) + "%";
     $("#cpd-progress-text").textContent = T("progress.text", { seen: fmt(n), total: fmt(N) });
+    D.units.forEach((u, k) => { // [data-unit-progress=<unit id>]: pages seen in each unit
+      const el = $('[data-unit-progress="' + u.id + '"]'), at = D.pages.map((p, j) => j).filter((j) => D.pages[j].unit === k);
+      if (el) el.textContent = T("nav.unit_progress", { seen: fmt(at.filter((j) => S.seen[j]).length), total: fmt(at.length) });
+    });
     certificate();
   }
 
-  /* ---- questions (knowledge checks and quiz) ---- */
-  function chosen(box, q) { return q.options.map((id) => !!$('input[value="' + id + '"]:checked', box)); }
-  function setChosen(box, q, list) { q.options.forEach((id, k) => { $('input[value="' + id + '"]', box).checked = !!list[k]; }); }
-  const isRight = (q, list) => q.options.every((id, k) => list[k] === (q.correct.indexOf(id) >= 0));
-  function feedback(box, q, list, reveal) {
-    const right = isRight(q, list);
-    $("[data-verdict]", box).textContent = T(right ? "question.correct" : "question.incorrect");
-    $$("[data-qfeedback]", box).forEach((f) => { f.hidden = f.getAttribute("data-qfeedback") !== (right ? "correct" : "incorrect"); });
-    q.options.forEach((id, k) => {
-      const li = $('[data-option="' + id + '"]', box), fb = $("[data-option-feedback]", li), mark = $("[data-answer-mark]", li);
-      if (fb) fb.hidden = !(reveal || list[k]);
-      const show = reveal && q.correct.indexOf(id) >= 0;
-      mark.hidden = !show;
-      mark.textContent = show ? T("question.correct_answer") : "";
-    });
-    box.classList.toggle("is-correct", right);
-    box.classList.toggle("is-incorrect", !right);
-  }
-  function clearFeedback(box) {
-    $("[data-verdict]", box).textContent = "";
-    $$("[data-qfeedback], [data-option-feedback], [data-answer-mark]", box).forEach((f) => { f.hidden = true; });
-    box.classList.remove("is-correct", "is-incorrect");
-  }
-  function check(i) {
-    const q = D.checks[i], box = $('[data-check="' + q.id + '"]'), list = chosen(box, q);
-    if (!list.some(Boolean)) { $("[data-verdict]", box).textContent = T("question.choose_first"); return; }
-    S.checks[i] = list;
-    S.done[i] = true;
-    feedback(box, q, list, true);
-    save(true);
-  }
-
-  function random(seed) { // mulberry32
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-  function shuffle() {
-    if (!D.quiz || !D.quiz.shuffle) return;
-    if (!S.quiz.seed) {
-      const a = new Uint32Array(1);
-      if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(a); else a[0] = Math.random() * 4294967296;
-      S.quiz.seed = (a[0] & 0xffffff) || 1;
-    }
-    QUIZ.forEach((q) => {
-      if (q.type === "true-false") return;
-      let h = S.quiz.seed;
-      for (let c = 0; c < q.id.length; c++) h = Math.imul(h ^ q.id.charCodeAt(c), 16777619);
-      const rnd = random(h), list = $('[data-question="' + q.id + '"] .cpd-options'), at = (li) => q.options.indexOf(li.getAttribute("data-option"));
-      const items = $$("li", list).sort((a, b) => at(a) - at(b)); // from source order, so it can run again
-      for (let k = items.length - 1; k > 0; k--) { const j = Math.floor(rnd() * (k + 1)); const t = items[k]; items[k] = items[j]; items[j] = t; }
-      items.forEach((li) => list.appendChild(li));
-    });
-  }
-  function quizView() {
-    const submitted = S.quiz.state !== "0", form = $("#cpd-quiz"), res = $("#cpd-quiz-results");
-    if (!form) return;
-    $$("input", form).forEach((inp) => { inp.disabled = submitted; });
-    $('[data-action="submit-quiz"]').hidden = submitted;
-    res.hidden = !submitted;
-    QUIZ.forEach((q, i) => {
-      const box = $('[data-question="' + q.id + '"]');
-      setChosen(box, q, S.quiz.answers[i]);
-      if (submitted) feedback(box, q, S.quiz.answers[i], S.quiz.state === "p"); else clearFeedback(box);
-    });
-    if (!submitted) return;
-    const right = rightCount(S.quiz.answers);
-    $("[data-results-score]", res).textContent = T("quiz.score", { right: fmt(right), total: fmt(QUIZ.length),
-      percent: pct(percent(S.quiz.answers)) });
-    const left = maxAttempts ? maxAttempts - S.quiz.submits : -1;
-    $("[data-results-verdict]", res).textContent = S.quiz.state === "p"
-      ? T("quiz.passed", { mark: pct(passMark) })
-      : T("quiz.not_passed", { mark: pct(passMark) }) +
-        (left === 0 ? T("quiz.no_attempts_left", { n: maxAttempts }) : left > 0 ? T("quiz.attempts_left", { n: fmt(left) }) : "");
-    $("[data-results-next]", res).textContent = S.quiz.state === "p"
-      ? (D.certificate_page ? T("quiz.certificate_at", { title: pageTitle(D.certificate_page) }) : "")
-      : T(left === 0 ? "quiz.read_feedback" : "quiz.read_feedback_retake");
-    $('[data-action="retake-quiz"]', res).hidden = S.quiz.state !== "f" || !attemptsLeft();
-  }
-  const pageTitle = (id) => D.pages.filter((p) => p.id === id)[0].title;
-  function submitQuiz() {
-    if (S.quiz.state !== "0") return;
-    const answers = QUIZ.map((q) => chosen($('[data-question="' + q.id + '"]'), q));
-    const missing = QUIZ.filter((q, i) => !answers[i].some(Boolean));
-    if (missing.length) {
-      $("#cpd-quiz-message").textContent = T("quiz.unanswered", { n: missing.length });
-      $('[data-question="' + missing[0].id + '"] input').focus();
-      return;
-    }
-    $("#cpd-quiz-message").textContent = "";
-    S.quiz.answers = answers;
-    const now = Date.now();
-    QUIZ.forEach((q, i) => {
-      const ok = isRight(q, answers[i]);
-      if (recording) LMS.recordAnswer({ id: q.id, type: q.type, index: i, total: QUIZ.length, responseIds: q.options.filter((_, k) => answers[i][k]),
-        correctIds: q.correct, correct: ok, latencySeconds: Math.max(0, ((changedAt[q.id] || now) - quizShownAt) / 1000),
-        description: q.text });
-    });
-    S.quiz.submits += 1;
-    S.quiz.state = percent(answers) + 1e-9 >= passMark ? "p" : "f";
-    report();
-    refresh();
-    save(true);
-    quizView();
-    $("#cpd-quiz-results").focus();
-  }
-  function retake() {
-    if (S.quiz.state !== "f" || !attemptsLeft()) return;
-    S.quiz.state = "0";
-    S.quiz.answers = QUIZ.map((q) => q.options.map(() => false));
-    quizShownAt = Date.now();
-    quizView();
-    save(true);
-    const first = $("#cpd-quiz input");
-    if (first) first.focus();
-  }
-
-  /* ---- self-assessment, reflections, certificate ---- */
-  function ratingLabel(sid, n) { const l = $('label[for="sa-before-' + sid + '-' + n + '"]'); return n && l ? l.textContent : T("sa.not_rated"); }
-  function ratings() {
-    D.statements.forEach((sid, i) => {
-      ["before", "after"].forEach((phase) => {
-        const v = S[phase][i], inp = v && $('input[name="sa-' + phase + "-" + sid + '"][value="' + v + '"]');
-        if (inp) inp.checked = true;
-        const cell = $("[data-sa-" + phase + '="' + sid + '"]');
-        if (cell) cell.textContent = ratingLabel(sid, v);
-      });
-    });
-  }
+  /* ---- certificate (js/certificate.js) ---- */
   function certificate() {
     window.CPD_CERTIFICATE.show({ earned: earned(), name: info.learnerName || "", day: S.day || Math.floor(Date.now() / 86400000),
       seen: seenCount(), pages: N, quiz: D.quiz && !quizPassed() ? (attemptsLeft() ? "pending" : "spent") : "", mark: pct(passMark) }, T);
@@ -384,53 +268,6 @@
     if (exited) return;
     if (dialog && dialog.showModal) dialog.showModal(); else exit();
   }
-  /* ---- reflections the learning platform had no room for, and a copy of them all ---- */
-  const reflectionIndex = (rid) => D.reflections.map((x) => x.id).indexOf(rid);
-  function reflectionPlace(i) {
-    const r = D.reflections[i], p = D.pages.map((x) => x.id).indexOf(r.page);
-    const prompt = ($("#prompt-" + r.id) || { textContent: "" }).textContent.trim().replace(/\s+/g, " ");
-    return { page: T("reflection.place", { n: fmt(p + 1), title: D.pages[p].title }), prompt: prompt };
-  }
-  function reflectionStatus() {
-    D.reflections.forEach((r, i) => {
-      const msg = !S.lost[i] ? "" : T(S.refl[i] ? "reflection.no_room" : "reflection.lost_before");
-      const el = $('[data-reflection-status="' + r.id + '"]');
-      if (el && el.textContent !== msg) el.textContent = msg;
-    });
-  }
-  /* Told where the learner is (a fixed alert over the page), naming each reflection concerned. */
-  function lostNotice(which, now) {
-    const places = D.reflections.map((_, i) => i).filter((i) => which[i]).map(reflectionPlace);
-    if (!places.length) return;
-    const list = $("[data-lost-list]");
-    list.textContent = "";
-    places.forEach((pl) => {
-      const li = document.createElement("li");
-      li.textContent = pl.page + (pl.prompt ? ": \u201c" + pl.prompt.slice(0, 90) + (pl.prompt.length > 90 ? "\u2026" : "") + "\u201d" : "");
-      list.appendChild(li);
-    });
-    $("[data-lost-text]").textContent = T(now ? "reflection.lost_now" : "reflection.lost_then", { n: places.length });
-    $("#cpd-lost").hidden = false;
-  }
-  function downloadReflections() {
-    const lines = [D.course.title, T("reflection.file_heading", { date: new Date().toLocaleDateString(LANG) }), ""];
-    D.reflections.forEach((r, i) => {
-      const text = (($('[data-reflection="' + r.id + '"]') || {}).value || S.refl[i] || "").trim();
-      if (!text) return;
-      const pl = reflectionPlace(i);
-      lines.push("## " + pl.page.charAt(0).toUpperCase() + pl.page.slice(1), pl.prompt, "", text, "");
-    });
-    if (lines.length === 3) lines.push(T("reflection.none_yet"));
-    const url = URL.createObjectURL(new Blob(["\ufeff" + lines.join("\r\n")], { type: "text/plain;charset=utf-8" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = D.course.id + "-reflections.txt";
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
-
   function exit() {
     if (exited) return;
     report();
@@ -447,11 +284,19 @@
     $("#cpd-pager").hidden = true;
     $(".cpd-nav").hidden = true;
     $("#cpd-lost").hidden = true;
+    const button = $('[data-action="exit"]');
+    button.disabled = true;
+    button.hidden = true;
     $("#cpd-exited-title").focus();
   }
 
   /* ---- wiring ---- */
+  const phone = () => !!(window.matchMedia && window.matchMedia("(max-width: 40em)").matches);
   document.addEventListener("click", (ev) => {
+    // a submitted quiz's answers stay readable (aria-disabled) but cannot change
+    if (ev.target.closest('#cpd-quiz input[aria-disabled="true"]')) { ev.preventDefault(); return; }
+    const toq = ev.target.closest("[data-to-question]");
+    if (toq) { ev.preventDefault(); Q.toQuestion(toq.getAttribute("data-to-question")); return; }
     const goto = ev.target.closest("[data-goto]");
     if (goto) { ev.preventDefault(); show(D.pages.map((p) => p.id).indexOf(goto.getAttribute("data-goto")), true); return; }
     const btn = ev.target.closest("[data-action]");
@@ -459,31 +304,29 @@
     const act = btn.getAttribute("data-action");
     if (act === "next") show(current + 1, true);
     else if (act === "prev") show(current - 1, true);
-    else if (act === "exit") exit();
-    else if (act === "check") check(D.checks.map((q) => q.id).indexOf(btn.getAttribute("data-question")));
-    else if (act === "retake-quiz") retake();
+    else if (act === "exit") askExit();
+    else if (act === "exit-confirm") { $("#cpd-exit-dialog").close(); exit(); }
+    else if (act === "exit-cancel") $("#cpd-exit-dialog").close();
+    else if (act === "check") Q.check(D.checks.map((q) => q.id).indexOf(btn.getAttribute("data-question")));
+    else if (act === "retake-quiz") Q.retake();
     else if (act === "print") window.print();
-    else if (act === "download-reflections") downloadReflections();
+    else if (act === "download-reflections") R.download();
     else if (act === "dismiss-lost") $("#cpd-lost").hidden = true;
   });
   const form = $("#cpd-quiz");
-  if (form) form.addEventListener("submit", (ev) => { ev.preventDefault(); submitQuiz(); });
+  if (form) form.addEventListener("submit", (ev) => { ev.preventDefault(); Q.submitQuiz(); });
   document.addEventListener("change", (ev) => {
     const t = ev.target, name = t.name || "";
     const m = /^sa-(before|after)-(.+)$/.exec(name);
-    if (m) { S[m[1]][D.statements.indexOf(m[2])] = parseInt(t.value, 10) || 0; ratings(); save(false); }
-    if (name.indexOf("q-") === 0) {
-      const qi = QUIZ.map((q) => q.id).indexOf(name.slice(2));
-      changedAt[name.slice(2)] = Date.now();
-      // keep answers not yet submitted, so a resumed attempt gets them back (state.py QUIZ)
-      if (qi >= 0 && S.quiz.state === "0") { S.quiz.answers[qi] = chosen(t.closest("[data-question]"), QUIZ[qi]); save(false); }
-    }
+    if (m) { S[m[1]][D.statements.indexOf(m[2])] = parseInt(t.value, 10) || 0; R.ratings(); save(false); }
+    // keep answers not yet submitted, so a resumed attempt gets them back (state.py QUIZ)
+    if (name.indexOf("q-") === 0) Q.changed(t);
     const r = t.getAttribute("data-reflection");
-    if (r) { const i = reflectionIndex(r); S.refl[i] = t.value; dirty[i] = true; save(true, i); } // on blur
+    if (r) { const i = R.index(r); S.refl[i] = t.value; dirty[i] = true; save(true, i); } // on blur
   });
   document.addEventListener("input", (ev) => {
     const r = ev.target.getAttribute && ev.target.getAttribute("data-reflection");
-    if (r) { S.refl[reflectionIndex(r)] = ev.target.value; dirty[reflectionIndex(r)] = true; }
+    if (r) { S.refl[R.index(r)] = ev.target.value; dirty[R.index(r)] = true; }
   });
   // Never unload/beforeunload (pitfall 4); pagehide ends the session once, hidden commits.
   window.addEventListener("pagehide", () => {
@@ -531,26 +374,20 @@
       : T(info.initFailed ? "notice.init_failed" : "notice.not_recorded");
   }
   notice();
-  if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) $("#cpd-toc").open = false;
+  if (phone()) $("#cpd-toc").open = false;
   /* Show the state S in every page (at launch, and after a merge). */
   function paint() {
-    shuffle();
-    D.checks.forEach((q, i) => {
-      const box = $('[data-check="' + q.id + '"]');
-      setChosen(box, q, S.checks[i]);
-      if (S.done[i]) feedback(box, q, S.checks[i], true); else clearFeedback(box);
-    });
-    D.reflections.forEach((r, i) => { const el = $('[data-reflection="' + r.id + '"]'); if (el && el.value !== S.refl[i]) el.value = S.refl[i]; });
-    reflectionStatus();
-    ratings();
-    quizView();
+    Q.shuffle();
+    Q.paintChecks();
+    R.paint();
+    Q.quizView();
     refresh();
   }
   // the saved state is the attempt's own (resumed, or shown again in review mode)
   const saved = resumed(info);
   if (saved) S = saved;
   paint();
-  lostNotice(S.lost.map((l, i) => l && !S.refl[i]), false);
+  R.lostNotice(S.lost.map((l, i) => l && !S.refl[i]), false);
   // the saved state's page wins over the LMS's location, which can be stale (issue 6, §11.14)
   const at = saved ? S.page : D.pages.map((p) => p.id).indexOf(info.location);
   show(at >= 0 ? at : 0, false);
