@@ -132,3 +132,31 @@ def test_wrong_credentials_say_so(ralph_lrs: RalphLRS) -> None:
         fetch_statements(ralph_lrs.endpoint, f"{ralph_lrs.username}:wrong", IRI)
     assert caught.value.message.startswith(f"--lrs {ralph_lrs.endpoint}: the LRS answered 401 ")
     assert caught.value.message.endswith("; check --lrs-auth")
+
+
+def test_cmi5_au_id_and_other_courses() -> None:
+    """A cmi5 LMS gives the AU an id of its own: course statements use it, and pages and
+    questions name it as parent. A course whose IRI merely starts like this one is not read."""
+    au = "https://lms.example.com/courses/7/au/0"
+    verbs = "http://adlnet.gov/expapi/verbs/"
+    actor = {"account": {"homePage": "https://lms.example.com", "name": "u7"}, "name": "Uma"}
+    context = {"registration": "5b0f2a5e-0000-4000-8000-000000000007",
+               "contextActivities": {"parent": [{"id": au}]}}  # fmt: skip
+    data = [
+        {"actor": actor, "verb": {"id": verbs + "answered"}, "context": context,
+         "object": {"id": f"{IRI}/questions/q-tf"}, "result": {"response": "false", "success": True},
+         "timestamp": "2026-11-30T10:00:01Z"},
+        {"actor": actor, "verb": {"id": verbs + "passed"}, "context": context, "object": {"id": au},
+         "result": {"score": {"scaled": 0.75}}, "timestamp": "2026-11-30T10:00:02Z"},
+        {"actor": actor, "verb": {"id": verbs + "answered"}, "context": context,
+         "object": {"id": f"{IRI}-copy/questions/q-tf"}, "result": {"response": "true"},
+         "timestamp": "2026-11-30T10:00:03Z"},
+    ]  # fmt: skip
+    results = read_statements(data, KEY, "file")
+    learner = "https://lms.example.com#u7"
+    assert [(a.learner, a.attempt, a.score) for a in results.attempts] == [
+        (learner, context["registration"], 75.0)
+    ]
+    assert [len(s.answers) for s in results.submissions] == [1]
+    assert results.course_objects == {learner: au}
+    assert results.unknown == {}

@@ -118,7 +118,8 @@ def fetch_ratings(
     for learner, agent in list(results.agents.items())[:MAX_STATES]:
         registrations = {a.attempt for a in results.attempts if a.learner == learner} or {"1"}
         for registration in sorted(registrations):
-            query = {"activityId": activity, "agent": json.dumps(agent), "stateId": STATE_ID}
+            course = results.course_objects.get(learner, activity)
+            query = {"activityId": course, "agent": json.dumps(agent), "stateId": STATE_ID}
             if registration != "1":
                 query["registration"] = registration
             target = f"{base}?{urllib.parse.urlencode(query)}"
@@ -187,6 +188,19 @@ def _response(question: str, text: str, key: CourseKey) -> tuple[str, ...]:
     return tuple(part for part in text.split("[,]") if part)
 
 
+def _course_objects(statements: list[dict[str, Any]], base: str) -> set[str]:
+    """The ids the course itself has in the statements: its IRI, and the parent of its pages
+    and questions (a cmi5 LMS gives the AU an id of its own)."""
+    found = {base}
+    for statement in statements:
+        if str(_dict(statement.get("object")).get("id", "")).startswith(base + "/"):
+            parents = _dict(_dict(statement.get("context")).get("contextActivities")).get("parent")
+            found |= {
+                str(_dict(p).get("id")) for p in (parents if isinstance(parents, list) else [])
+            }
+    return found - {"None"}
+
+
 def read_statements(statements: list[Any], key: CourseKey, source: str) -> Results:
     """Turn statements into results: answers (``answered``), pages opened (``experienced``)."""
     base = key.activity_iri
@@ -207,19 +221,22 @@ def read_statements(statements: list[Any], key: CourseKey, source: str) -> Resul
     done: list[tuple[int, Submission]] = []
     attempts: dict[tuple[str, str], Attempt] = {}
     pages = {page.id for page in key.pages}
+    courses = _course_objects(usable, base)
     for order, statement in enumerate(usable):
         learner, name = _learner(statement.get("actor"))
         verb = str(_dict(statement.get("verb")).get("id", ""))
         target = str(_dict(statement.get("object")).get("id", ""))
-        if not learner or not verb.startswith(VERBS) or not target.startswith(base):
+        inside = target.startswith(base + "/")
+        if not learner or not verb.startswith(VERBS) or not (inside or target in courses):
             continue
         results.add_learner(learner, name)
         results.agents.setdefault(learner, statement["actor"])
         context = _dict(statement.get("context"))
         attempt = str(context.get("registration") or "1")
-        kind, _, item = target[len(base) :].lstrip("/").partition("/")
+        kind, _, item = target[len(base) + 1 :].partition("/") if inside else ("", "", "")
         verb = verb[len(VERBS) :]
         if not kind:  # the course itself: the attempt and its best score
+            results.course_objects.setdefault(learner, target)
             scaled = _dict(_dict(statement.get("result")).get("score")).get("scaled")
             score = None
             if isinstance(scaled, int | float) and not isinstance(scaled, bool):

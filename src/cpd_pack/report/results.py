@@ -61,6 +61,8 @@ class Results:
     has_visits: bool = False
     agents: dict[str, dict[str, Any]] = field(default_factory=dict)
     """xAPI learner key -> the actor object as the statements give it (for the State API)."""
+    course_objects: dict[str, str] = field(default_factory=dict)
+    """xAPI learner key -> the course's activity id in their statements (cmi5: the AU's id)."""
     ratings: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Learner -> self-assessment ratings (before, after) from the saved state: one digit per
     statement, 0 for not rated."""
@@ -94,6 +96,7 @@ class Results:
             mine += [p for p in pages if p not in mine]
         self.has_visits = self.has_visits or other.has_visits
         self.agents.update(other.agents)
+        self.course_objects.update(other.course_objects)
         self.ratings.update(other.ratings)
         for item, count in other.unknown.items():
             self.unknown[item] = self.unknown.get(item, 0) + count
