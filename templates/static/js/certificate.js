@@ -37,6 +37,18 @@
   function store(v) { try { window.localStorage.setItem(key(), v); } catch (e) { /* none or full */ } }
   function num(x) { try { return new Intl.NumberFormat(D.course.language).format(x); } catch (e) { return String(x); } }
 
+  /* The date as the language writes it; from the catalogue when the browser has no date names
+     for the language (Chrome has none for Welsh, and would write "November 30, 2026"). */
+  function longDate(date) {
+    const lang = D.course.language;
+    try {
+      if (Intl.DateTimeFormat.supportedLocalesOf([lang]).length) {
+        return date.toLocaleDateString(lang, { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+      }
+    } catch (e) { /* not a valid tag */ }
+    return T("date.long", { day: date.getUTCDate(), month: D.messages["date.months"][date.getUTCMonth()], year: date.getUTCFullYear() });
+  }
+
   function fill(st) {
     const field = $("[data-cert-namefield]"), input = $("[data-cert-input]");
     const typed = !st.name;
@@ -46,8 +58,7 @@
     const date = new Date(st.day * 86400000);
     $('[data-cert="name"]').textContent = name;
     $('[data-cert="name"]').classList.toggle("is-blank", !name);
-    $('[data-cert="date"]').textContent = date.toLocaleDateString(D.course.language,
-      { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+    $('[data-cert="date"]').textContent = longDate(date);
     $('[data-cert="id"]').textContent = certificateId(name || T("cert.learner"), D.course.id,
       date.toISOString().slice(0, 10));
   }
