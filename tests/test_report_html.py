@@ -93,6 +93,15 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
     half = runner.invoke(cli, ["report", str(COURSE), "--lrs", "http://127.0.0.1:9/xAPI/"])
     assert half.exit_code == 2
     assert "Error: --lrs and --lrs-auth go together" in half.output
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    below = runner.invoke(
+        cli, ["report", str(COURSE), str(EXPORT), "--out", str(tmp_path / "file" / "r")]
+    )
+    assert below.exit_code == 1
+    assert below.output == (
+        f"Error: {(tmp_path / 'file' / 'r').as_posix()}: cannot write the report here (Not a "
+        "directory); choose another --out folder\n"
+    )
     bad = tmp_path / "bad.json"
     bad.write_text("[{]", encoding="utf-8")
     broken = runner.invoke(cli, ["report", str(COURSE), "--statements", str(bad)])

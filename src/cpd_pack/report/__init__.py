@@ -106,9 +106,13 @@ def make_report(
     flags = all_flags(analysis.questions)
     generated = _generated()
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ReportError(f"{out_dir}: cannot write the report here: it is a file; choose --out")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(
+            f"{out_dir.as_posix()}: cannot write the report here ({exc.strerror or exc}); "
+            "choose another --out folder"
+        ) from None
     files = {"report.html": render_html(analysis, flags, out_dir, generated)}
     all_tables = tables(analysis, flags)
     about = {
@@ -122,6 +126,11 @@ def make_report(
     paths = []
     for name, text in files.items():
         path = out_dir / name
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ReportError(
+                f"{path.as_posix()}: cannot be written ({exc.strerror or exc})"
+            ) from None
         paths.append(path)
     return Report(paths, analysis, flags)
