@@ -167,13 +167,46 @@ def timestamp(seconds: float) -> str:
     return f"{hours:02d}:{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"
 
 
+MAX_CUE = 84
+"""Characters in one caption cue: two lines of 42, the usual broadcast limit."""
+
+
+def chunks(sentence: str) -> list[str]:
+    """Split a long sentence at commas, colons or semicolons into pieces of at most MAX_CUE."""
+    if len(sentence) <= MAX_CUE:
+        return [sentence]
+    pieces = re.split(r"(?<=[,:;])\s+", sentence)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        if len(out[-1]) + 1 + len(piece) <= MAX_CUE:
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def two_lines(text: str) -> str:
+    """Break a cue into two lines of similar length at the space nearest the middle."""
+    if len(text) <= 42:
+        return text
+    middle = len(text) // 2
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
 def narrate(text: str, work: Path, stem: str) -> tuple[Path, list[tuple[float, float, str]]]:
-    """Speak every sentence; return the joined WAV and the (start, end, sentence) cues."""
+    """Speak every sentence; return the joined WAV and the (start, end, text) cues, a long
+    sentence's time shared among its pieces by their length."""
     parts, cues, start = [], [], 0.0
     for i, sentence in enumerate(sentences(text)):
         part = work / f"{stem}-{i:02d}.wav"
         length = speak(sentence, part)
-        cues.append((start, start + length - GAP, sentence))
+        pieces, at = chunks(sentence), start
+        for piece in pieces:
+            share = (length - GAP) * len(piece) / sum(len(x) for x in pieces)
+            cues.append((at, at + share, two_lines(piece)))
+            at += share
         parts.append(part)
         start += length
     joined = work / f"{stem}.wav"
