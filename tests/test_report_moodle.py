@@ -237,3 +237,35 @@ def test_not_utf8_names_the_line(tmp_path: Path) -> None:
         f"{path}:{line}: not UTF-8 text (byte 0xE9); use the file as Moodle downloaded it "
         "(Download > Text file)"
     )
+
+
+def test_answers_equal_what_moodle_stored() -> None:
+    """The Interactions report read by cpd-pack report equals Moodle's own database rows
+    (scorm12-raw-tracks.json.gz: every track of every attempt, from the same run)."""
+    import gzip
+    import json
+
+    raw = json.loads(gzip.decompress((REPORTS / "scorm12-raw-tracks.json.gz").read_bytes()))
+    stored: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
+    grades: dict[tuple[str, str], float] = {}
+    for attempt in raw["attempts"]:
+        who = (f"{attempt['username']}@example.com", str(attempt["attempt"]))
+        tracks = {t["element"]: t["value"] for sco in attempt["scoes"].values() for t in sco}
+        n = 0
+        while f"cmi.interactions_{n}.id" in tracks:
+            answer = tracks[f"cmi.interactions_{n}.student_response"]
+            answer = {"t": "true", "f": "false"}.get(answer, answer)
+            correct = tracks[f"cmi.interactions_{n}.result"] == "correct"
+            stored.setdefault(who, []).append((tracks[f"cmi.interactions_{n}.id"], answer, correct))
+            n += 1
+        if "cmi.core.score.raw" in tracks:
+            grades[who] = float(tracks["cmi.core.score.raw"])
+    results = read_moodle(INTERACTIONS, load_key(COURSE))
+    read: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
+    for submission in results.submissions:
+        read.setdefault((submission.learner, submission.attempt), []).extend(
+            (a.question, ",".join(a.response), a.correct) for a in submission.answers
+        )
+    assert read == stored
+    assert sum(len(answers) for answers in read.values()) == 44 * 21
+    assert {(a.learner, a.attempt): a.score for a in results.attempts if a.score} == grades
