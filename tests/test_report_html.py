@@ -138,8 +138,12 @@ def browser() -> Iterator[Any]:
     executable = shutil.which("chromium")
     require(executable is not None, "chromium (apt-get install chromium)")
     require(AXE.is_file(), "node_modules/axe-core (npm ci)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "the playwright Python package (the '.[test]' extra)")
+        raise
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield browser
         browser.close()

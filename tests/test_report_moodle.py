@@ -6,6 +6,7 @@ from the same rows with the csv module alone."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import math
 import shutil
 from pathlib import Path
@@ -18,6 +19,7 @@ from cpd_pack.report.course import load_key
 from cpd_pack.report.flags import all_flags
 from cpd_pack.report.moodle import read_moodle
 from cpd_pack.report.results import ReportError
+from prereq import require
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COURSE = FIXTURES / "courses" / "moodle-d083f28"
@@ -135,7 +137,7 @@ def test_two_downloads_of_one_activity_count_once() -> None:
 
 
 def test_excel_download_reads_as_the_text_file() -> None:
-    pytest.importorskip("openpyxl")
+    require(importlib.util.find_spec("openpyxl") is not None, "openpyxl (the '.[test]' extra)")
     key = load_key(COURSE)
     excel = read_moodle(REPORTS / "scorm12-interactions-withattempts-excel.xlsx", key)
     text = read_moodle(REPORTS / "scorm12-interactions-withattempts-csv.txt", key)
