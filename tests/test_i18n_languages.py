@@ -258,3 +258,19 @@ def test_every_interface_string_comes_from_the_language(tmp_path: Path, lang: st
     text = visible_text(built(course_in(tmp_path, LANGUAGES[lang]))["index.html"].decode())
     assert english_left(text, lang) == []
     assert sorted(key for key, value in shown.items() if value not in text) == []
+
+
+def test_a_course_overrides_an_entry_of_its_language(tmp_path: Path) -> None:
+    root = course_in(tmp_path, "fr-CA")
+    course = root / "course.yaml"
+    extra = (
+        'interface:\n  quiz.submit: Envoyer mes réponses\n  pager.count: "Écran {n} sur {total}"\n'
+    )
+    course.write_text(course.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    site = built(root)
+    text = visible_text(site["index.html"].decode())
+    assert "Envoyer mes réponses" in text
+    assert "Valider mes réponses" not in text
+    assert "Écran 1 sur 5" in text
+    messages = data_json(site)["messages"]
+    assert (messages["pager.count"], messages["pager.next"]) == ("Écran {n} sur {total}", "Suivant")
