@@ -388,6 +388,51 @@ def launch(
 
 @cli.command()
 @course_dir_argument
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["scorm2004", "scorm12", "xapi", "cmi5"]),
+    default="scorm2004",
+    show_default=True,
+    help="Format to preview.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+def preview(course_dir: Path, fmt: str, port: int, open_browser: bool) -> None:
+    """Preview a course in an LMS-like page that logs every runtime call or statement.
+
+    Builds into a temporary folder and serves it on 127.0.0.1 beside a live log (SCORM:
+    every API call and the data model; xAPI and cmi5: every statement). Rebuilds and reloads
+    when a file changes; a broken edit is shown (file:line) and the last good build stays up.
+    Stop with Ctrl+C.
+
+    \b
+    Examples:
+      cpd-pack preview course_source --open
+      cpd-pack preview course_source --format cmi5 --port 8001
+    """
+    import webbrowser
+
+    from cpd_pack.preview import PreviewServer
+
+    gc.enable()  # a long-running server, unlike the other commands
+    with PreviewServer(course_dir, fmt, port=port, on_message=click.echo) as server:
+        click.echo(f"Preview: {server.url}  (Ctrl+C stops)")
+        if open_browser:
+            webbrowser.open(server.url)
+        server.serve_until_interrupted()
+    click.echo("Stopped.")
+
+
+@cli.command()
+@course_dir_argument
 @click.argument(
     "moodle_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )

@@ -97,6 +97,28 @@ class LaunchServer:
         self._thread.start()
         return self
 
+    def replace_package(self, package_zip: Path | str) -> Package:
+        """Serve another build of the same package from now on (``cpd-pack preview``), keeping
+        registrations, statements and State documents; LaunchError if it is another activity."""
+        assert self._tmp is not None, "the launcher is not started"
+        dest = Path(tempfile.mkdtemp(prefix="replaced-", dir=self._tmp))
+        try:
+            package = open_package(Path(package_zip), dest, max_bytes=self.max_bytes)
+            if (package.kind, package.activity_id) != (self.package.kind, self.package.activity_id):
+                raise LaunchError(
+                    f"{Path(package_zip).name}: another activity ({package.kind} "
+                    f"{package.activity_id}); start a new launcher for it"
+                )
+        except BaseException:
+            shutil.rmtree(dest, ignore_errors=True)
+            raise
+        old = self.package.root
+        self.package = self.launcher.package = package
+        for folder in (old, *old.parents):  # the previous replacement, not the first extraction
+            if folder.parent == self._tmp and folder.name.startswith("replaced-"):
+                shutil.rmtree(folder, ignore_errors=True)
+        return package
+
     def _stop_http(self) -> None:
         httpd, self._httpd = self._httpd, None
         if httpd is None:
