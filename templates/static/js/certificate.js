@@ -54,7 +54,7 @@
     const typed = !st.name;
     field.hidden = !typed;
     if (typed && document.activeElement !== input && !input.value) input.value = stored();
-    const name = typed ? input.value.trim() : st.name;
+    const name = (typed ? input.value : st.name).trim().replace(/\s+/g, " ");
     const date = new Date(st.day * 86400000);
     $('[data-cert="name"]').textContent = name;
     $('[data-cert="name"]').classList.toggle("is-blank", !name);
@@ -83,7 +83,7 @@
 
   document.addEventListener("input", (ev) => {
     if (!ev.target.hasAttribute || !ev.target.hasAttribute("data-cert-input") || !last) return;
-    store(ev.target.value.trim());
+    store(ev.target.value.trim().replace(/\s+/g, " "));
     fill(last);
   });
   window.CPD_CERTIFICATE = { show: show, id: certificateId };
