@@ -145,14 +145,15 @@ def test_words_are_counted_without_markup() -> None:
     assert count_words("") == 0
 
 
-def test_unreadable_media_fall_back_to_zero_minutes(course_dir: Path) -> None:
+def test_unreadable_media_fall_back_to_declared_minutes(course_dir: Path) -> None:
     media = Media(src="media/tone.wav", title="Tone", transcript="media/tone.md")
     assert media_minutes(media, course_dir) == 0.1
     (course_dir / "media" / "tone.wav").write_bytes(b"RIFF not really")
     assert media_minutes(media, course_dir) == 0
-    assert (
-        media_minutes(Media(src="media/clip.webm", title="Clip", captions="c.vtt"), course_dir) == 0
-    )
+    webm = Media(src="media/clip.webm", title="Clip", captions="c.vtt")
+    assert media_minutes(webm, course_dir) == 0  # WebM is not read: no minutes declared
+    declared = Media(src="media/clip.webm", title="Clip", captions="c.vtt", minutes=2.5)
+    assert media_minutes(declared, course_dir) == 2.5
 
 
 def test_validate_and_build_print_the_estimate_on_stderr(course_dir: Path, tmp_path: Path) -> None:
