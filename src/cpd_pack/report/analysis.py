@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cpd_pack.report.course import CourseKey, QuestionInfo
-from cpd_pack.report.results import Results, Submission
+from cpd_pack.report.results import Answer, Results, Submission
 
 MIN_LEARNERS = 10
 """Fewest learners a proportion or a correlation is shown for."""
@@ -151,16 +151,16 @@ def _groups(firsts: dict[str, Submission]) -> tuple[set[str], set[str], int]:
 
 
 def _question(
-    info: QuestionInfo, firsts: dict[str, Submission], retakes: list[Submission],
+    info: QuestionInfo, firsts: dict[str, tuple[dict[str, Answer], int]], retakes: list[Submission],
     upper: set[str], lower: set[str], size: int,
 ) -> QuestionStats:  # fmt: skip
     rows = []  # (learner, correct, response, rest score)
-    for learner, submission in firsts.items():
-        for answer in submission.answers:
-            if answer.question == info.id:
-                others = [a.correct for a in submission.answers if a.question != info.id]
-                rest = sum(others) / len(others) if others else 0.0
-                rows.append((learner, answer.correct, answer.response, rest))
+    for learner, (answers, right_count) in firsts.items():
+        answer = answers.get(info.id)
+        if answer is not None:
+            others = len(answers) - 1
+            rest = (right_count - answer.correct) / others if others else 0.0
+            rows.append((learner, answer.correct, answer.response, rest))
     n = len(rows)
     right = [1.0 if r[1] else 0.0 for r in rows]
     rests = [r[3] for r in rows]
@@ -194,12 +194,8 @@ def _question(
             )
         )
     again = [a for s in retakes for a in s.answers if a.question == info.id]
-    keys = {
-        a.key
-        for s in (*firsts.values(), *retakes)
-        for a in s.answers
-        if a.question == info.id and a.key is not None and a.key != info.key
-    }
+    recorded = [answers.get(info.id) for answers, _ in firsts.values()] + again
+    keys = {a.key for a in recorded if a and a.key is not None and a.key != info.key}
     return QuestionStats(
         question=info,
         n=n,
@@ -306,8 +302,12 @@ def analyse(key: CourseKey, results: Results) -> Analysis:
         else:
             firsts[submission.learner] = submission
     upper, lower, size = _groups(firsts)
+    by_question = {
+        learner: ({a.question: a for a in s.answers}, sum(a.correct for a in s.answers))
+        for learner, s in firsts.items()
+    }
     questions = tuple(
-        _question(info, firsts, retakes, upper, lower, size) for info in key.questions.values()
+        _question(info, by_question, retakes, upper, lower, size) for info in key.questions.values()
     )
     best: dict[str, float] = {}
     for attempt in results.attempts:

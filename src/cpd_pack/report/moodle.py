@@ -19,6 +19,7 @@ from cpd_pack.report.results import Answer, Attempt, ReportError, Results, Submi
 
 FIXED = ("Name", "Email address", "Attempt", "Started on", "Last accessed on", "Score")
 BLOCK = re.compile(r"^(Question|Response|Right answer|Result) (\d+)$")
+SEPARATORS = re.compile(r"\[,\]|,")
 TRUE_FALSE = {"t": "true", "f": "false", "true": "true", "false": "false"}
 NO_2004_INTERACTIONS = (
     "{file}: Moodle's Interactions report holds no answers, although {scored} attempt(s) have "
@@ -95,11 +96,13 @@ def _response(raw: str) -> tuple[str, ...]:
     raw = raw.strip()
     if raw.lower() in TRUE_FALSE:
         return (TRUE_FALSE[raw.lower()],)
-    return tuple(part for part in re.split(r"\[,\]|,", raw) if part)
+    if "," not in raw:
+        return (raw,) if raw else ()
+    return tuple(part for part in SEPARATORS.split(raw) if part)
 
 
 def _submissions(
-    blocks: list[tuple[str, str, str, str]], learner: str, attempt: str, key: CourseKey,
+    blocks: list[tuple[str, ...]], learner: str, attempt: str, key: CourseKey,
     results: Results,
 ) -> list[Submission]:  # fmt: skip
     """Split one row's interaction blocks into submissions (a repeated question id starts one)."""
@@ -140,7 +143,8 @@ def read_moodle(path: Path, key: CourseKey) -> Results:
         match = BLOCK.match(name)
         if match:
             blocks.setdefault(int(match.group(2)), {})[match.group(1)] = index
-    order = sorted(blocks)
+    parts = ("Question", "Response", "Right answer", "Result")
+    columns = [tuple(blocks[n].get(part, -1) for part in parts) for n in sorted(blocks)]
     results = Results(sources=[f"Moodle report {path.name}"])
     interactions = 0
     for line, fields in rows:
@@ -167,12 +171,8 @@ def read_moodle(path: Path, key: CourseKey) -> Results:
         results.attempts.append(
             Attempt(learner, number, score, "" if score is not None else status)
         )
-        cells = [
-            tuple(fields[blocks[n].get(part, -1)] if part in blocks[n] else "" for part in
-                  ("Question", "Response", "Right answer", "Result"))
-            for n in order
-        ]  # fmt: skip
-        found = _submissions(cells, learner, number, key, results)  # type: ignore[arg-type]
+        cells = [tuple(fields[i] if i >= 0 else "" for i in block) for block in columns]
+        found = _submissions(cells, learner, number, key, results)
         interactions += sum(1 for cell in cells if cell[0])
         results.submissions += found
     results.submissions.sort(key=lambda s: int(s.attempt))  # stable: a row's blocks stay in order
