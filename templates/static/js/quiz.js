@@ -179,7 +179,7 @@ window.CPD_QUIZ = function (P) {
     const now = Date.now();
     QUIZ.forEach((q, i) => {
       const ok = isRight(q, answers[i]);
-      if (P.recording) P.LMS.recordAnswer({ id: q.id, type: q.type, responseIds: q.options.filter((_, k) => answers[i][k]),
+      if (P.recording) P.LMS.recordAnswer({ id: q.id, type: q.type, index: i, total: QUIZ.length, responseIds: q.options.filter((_, k) => answers[i][k]),
         correctIds: q.correct, correct: ok, latencySeconds: Math.max(0, ((changedAt[q.id] || now) - shownAt) / 1000),
         description: q.text });
     });
