@@ -1,6 +1,6 @@
 """The report's HTML, CSV and JSON: self-contained, every table written, and in headless Chromium
 without console errors, without any request beyond the file, and passing axe-core (WCAG 2.1 A and
-AA) at desktop and phone width, with no horizontal scrolling on a phone."""
+AA) at desktop and phone width, with no horizontal scrolling on a phone, and printable on A4."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ EXPORT = FIXTURES / "moodle-reports" / "scorm12-interactions-allusers-csv.txt"
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SIZES = {"desktop": (1280, 800), "phone": (360, 740)}
+PRINT_WIDTH = 718
 
 
 @pytest.fixture(scope="module")
@@ -176,5 +177,10 @@ def test_html_in_chromium_is_clean_and_accessible(
         found = [f"{v['id']}: {v['help']} at {n['target']}" for v in violations for n in v["nodes"]]
         assert found == []
         assert errors == []
+        if size == "desktop":  # printed on A4 (718 CSS px between margins), nothing is cut off
+            page.set_viewport_size({"width": PRINT_WIDTH, "height": height})
+            page.emulate_media(media="print")
+            assert page.evaluate("document.documentElement.scrollWidth") == PRINT_WIDTH
+            assert page.pdf(format="A4").startswith(b"%PDF-")
     finally:
         context.close()
