@@ -149,6 +149,7 @@ def states(p: Player) -> Iterator[tuple[str, Callable[[], None]]]:
 def shoot(p: Player, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        p.frame.evaluate("() => window.scrollTo(0, 0)")  # a sticky header would show mid-page
         p.page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
