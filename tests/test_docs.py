@@ -211,15 +211,17 @@ def test_every_command_is_in_the_readme() -> None:
         assert f"cpd-pack {name} " in commands, name
 
 
-def test_the_theming_example_changes_the_colours(tmp_path: Path) -> None:
+def test_the_theming_example_changes_the_style_sheet(tmp_path: Path) -> None:
     """docs/theming.md: a theme folder with only static/css/cpd.css, at its built-in path."""
     css = (REPO / "templates" / "static" / "css" / "cpd.css").read_text(encoding="utf-8")
-    assert "--brand: #1a4f7a" in css
+    mine, changed = re.subn(r"--ink: #[0-9a-fA-F]{6}", "--ink: #111111", css, count=1)
+    assert changed == 1
     theme = tmp_path / "my-theme" / "static" / "css"
     theme.mkdir(parents=True)
-    (theme / "cpd.css").write_text(css.replace("--brand: #1a4f7a", "--brand: #5a1a7a"))
+    (theme / "cpd.css").write_text(mine)
     args = ["build", str(REPO / "tests" / "fixtures" / "courses" / "mini"), "-f", "scorm12"]
     args += ["--templates", str(tmp_path / "my-theme"), "-o", str(tmp_path / "dist"), "-q"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     with zipfile.ZipFile(tmp_path / "dist" / "mini-course-1.0-scorm12.zip") as package:
-        assert "--brand: #5a1a7a" in package.read("css/cpd.css").decode("utf-8")
+        assert "--ink: #111111" in package.read("css/cpd.css").decode("utf-8")
+        assert "--ink" not in package.read("css/theme.css").decode("utf-8")  # theme.css: no say
