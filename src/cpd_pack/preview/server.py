@@ -240,7 +240,7 @@ class PreviewServer:
             statements = self._statements[after:]
         found: Json = {
             "build": build.number if build else 0,
-            "seconds": round(build.seconds, 2) if build else 0,
+            "seconds": f"{build.seconds:.2f}" if build else "",
             "title": build.title if build else "",
             "warnings": list(build.warnings) if build else [],
             "error": error,

@@ -12,7 +12,8 @@
 (function () {
   const cfg = JSON.parse(document.getElementById("preview-config").textContent);
   const $ = (id) => document.getElementById(id);
-  const frame = $("course"), log = $("log"), model = $("model"), status = $("build-status");
+  const frame = $("course"), log = $("log"), box = $("log-box"), model = $("model");
+  const status = $("build-status");
   const version = cfg.version; // "1.2" | "2004" | "" (xAPI, cmi5)
   const NAMES = {
     "1.2": {
@@ -53,9 +54,9 @@
     } else {
       item.textContent = text;
     }
-    const stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
+    const stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
     log.append(item);
-    if (stick) log.scrollTop = log.scrollHeight;
+    if (stick) box.scrollTop = box.scrollHeight;
   }
 
   /* ---- SCORM: scorm-again hosts the course; every call is logged ---- */
