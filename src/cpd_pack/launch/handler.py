@@ -8,6 +8,7 @@ import html
 import mimetypes
 import re
 import socket
+import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -62,6 +63,11 @@ class Server(ThreadingHTTPServer):
         finally:
             with self.connections_lock:
                 self.connections.discard(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet when the browser went away mid-response (an aborted media request, a reload)."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
         """End the keep-alive connections still open (after ``shutdown``)."""

@@ -7,6 +7,7 @@ import contextlib
 import json
 import mimetypes
 import socket
+import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,7 +55,9 @@ class Server(ThreadingHTTPServer):
                 self.connections.discard(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """Quiet: a browser that leaves a page mid-response is no error worth a traceback."""
+        """Quiet when the browser went away mid-response (an aborted media request, a reload)."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def close_connections(self) -> None:
         """End the keep-alive connections still open (after ``shutdown``)."""
