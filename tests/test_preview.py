@@ -242,6 +242,36 @@ def test_a_broken_edit_is_reported_and_the_last_good_build_stays(course: Path) -
         )
 
 
+def test_a_course_broken_from_the_start_is_served_once_fixed(course: Path) -> None:
+    edit(course, "title: Start", BROKEN)
+    with PreviewServer(course, "scorm2004", port=0) as srv:
+        assert (srv.build, srv.error) == (None, yaml_error(course))
+        events = json.loads(fetch(srv.url + "_preview/events")[1])
+        assert (events["build"], events["error"]) == (0, yaml_error(course))
+        launch = json.loads(fetch(srv.url + "_preview/launch", method="POST")[1])
+        assert launch == {"build": 0, "url": "", "initial": {}, "title": ""}
+        edit(course, BROKEN, "title: Start")
+        wait_for(lambda: srv.build is not None)
+        assert (srv.build.number, srv.error) == (2, None)
+
+
+def test_xapi_rebuilds_keep_the_launcher_and_its_registration(course: Path) -> None:
+    with PreviewServer(course, "xapi", port=0) as srv:
+        launcher = srv.launcher
+        assert launcher is not None
+        registration = launcher.registration
+        edit(course, "title: Learning", "title: Learning, edited")
+        wait_for(lambda: srv.build is not None and srv.build.number == 2)
+        assert srv.launcher is launcher and launcher.registration == registration
+        status, page = fetch(launcher.url + "/content/index.html")
+        assert status == 200 and b"Learning, edited" in page
+        iri = "https://example.org/courses/mini-course"
+        edit(course, f'activity_iri: "{iri}"', f'activity_iri: "{iri}-2"', "course.yaml")
+        wait_for(lambda: srv.build is not None and srv.build.number == 3)
+        assert srv.launcher is not launcher  # another activity: a launcher of its own
+        assert srv.launcher is not None and srv.launcher.activity_id == f"{iri}-2"
+
+
 # --------------------------------------------------------------------------- the command
 
 
