@@ -264,7 +264,9 @@ def test_descriptions_enums_defaults_and_bounds_come_from_the_model() -> None:
         "default": None,
     }
     question = schema["definitions"]["Question"]["properties"]
-    assert question["type"] == {"enum": ["single", "multiple", "true-false"]}
+    assert question["type"] == {
+        "enum": ["single", "multiple", "true-false", "matching", "sequencing", "fill-in", "numeric"]
+    }
     assert question["id"]["pattern"] == model.ID_RE.pattern
     scale = schema["definitions"]["SelfAssessment"]["properties"]["scale"]
     assert (scale["default"], scale["minItems"], scale["maxItems"]) == (

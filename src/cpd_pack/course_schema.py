@@ -25,6 +25,7 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from cpd_pack import model
 from cpd_pack.loader import SAFE_PATH
+from cpd_pack.question_rules import MAX_ACCEPT, MAX_PAIRS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 MODELINE = "# yaml-language-server: $schema={}"
@@ -67,22 +68,50 @@ def _suffix_pattern(suffixes: tuple[str, ...]) -> str:
 
 CHECKS: dict[str, Schema] = {
     "Question": {
-        "if": {"properties": {"type": {"const": "true-false"}}, "required": ["type"]},
-        "then": {
-            "required": ["answer"],
-            "properties": {"answer": {"type": "boolean"}, "options": {"maxItems": 0}},
-        },
-        "else": {
-            "required": ["options"],
-            "properties": {
-                "answer": {"type": "null"},
-                "options": {
-                    "minItems": 2,
-                    "maxItems": model.MAX_OPTIONS,
-                    "contains": _correct_option(),
-                },
+        "allOf": [
+            {
+                "if": {"properties": {"type": {"const": "true-false"}}, "required": ["type"]},
+                "then": {"required": ["answer"], "properties": {"answer": {"type": "boolean"}}},
+                "else": {"properties": {"answer": {"type": "null"}}},
             },
-        },
+            {
+                "if": {
+                    "properties": {"type": {"enum": ["single", "multiple"]}},
+                    "required": ["type"],
+                },
+                "then": {
+                    "required": ["options"],
+                    "properties": {
+                        "options": {
+                            "minItems": 2,
+                            "maxItems": model.MAX_OPTIONS,
+                            "contains": _correct_option(),
+                        }
+                    },
+                },
+                "else": {"properties": {"options": {"maxItems": 0}}},
+            },
+            *(
+                {
+                    "if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
+                    "then": {"required": list(keys), "properties": extra},
+                    "else": {"properties": {key: {"maxItems": 0} for key in keys if key != "min"}},
+                }
+                for kind, keys, extra in (
+                    ("matching", ("pairs",), {"pairs": {"minItems": 2, "maxItems": MAX_PAIRS}}),
+                    ("sequencing", ("items",), {"items": {"minItems": 2, "maxItems": 26}}),
+                    ("fill-in", ("accept",), {"accept": {"minItems": 1, "maxItems": MAX_ACCEPT}}),
+                )
+            ),
+            {
+                "if": {"properties": {"type": {"const": "numeric"}}, "required": ["type"]},
+                "then": {
+                    "required": ["min", "max"],
+                    "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
+                },
+                "else": {"properties": {"min": {"type": "null"}, "max": {"type": "null"}}},
+            },
+        ]
     },
     "CaseStudy": {
         "oneOf": [

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from cpd_pack.exceptions import CourseWarning
-from cpd_pack.model import Block, Course, Question
+from cpd_pack.model import CHOICE_TYPES, Block, Course, Question
 from cpd_pack.validate import page_key, unit_key
 
 
@@ -63,7 +63,9 @@ class Outline:
         """A short hash of what the saved state depends on; a changed course discards old state."""
         parts = [page.id for page in self.pages]
         parts += [
-            f"{q.id}:{len(q.options)}" for q in (*self.quiz_questions, *self.knowledge_checks)
+            f"{q.id}:{len(q.options)}"
+            + (f":{q.type}:{len(q.pairs) + len(q.items)}" if q.type not in CHOICE_TYPES else "")
+            for q in (*self.quiz_questions, *self.knowledge_checks)
         ]
         parts += [r.id for r in self.reflections] + list(self.statement_ids)
         digest = hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -43,16 +43,27 @@ one of ``A-Za-z0-9-_~`` except inside the reflections field (lz-string's URI-saf
 
 An answer bitmask has bit ``i`` set when option ``i`` (source order: ids ``a``, ``b``, ...) is
 chosen, 6 options per base64url character. A true-false question has two options, ``true`` then
-``false``, so always one character.
+``false``, so always one character. The other question types keep fixed widths too:
+
+* matching: one character per item, the chosen match's index plus one (``A`` = none chosen);
+* sequencing: one character per position, the chosen item's index plus one (``A`` = none);
+* fill-in: the answer's UTF-8 bytes, cut to 30 and padded with zero bytes, in base64url (40
+  characters); numeric: the same with 12 bytes (16 characters).
+
+A quiz keeps the answers of every question of its bank, drawn or not: the saved state's size
+does not depend on the draw, and the build checks the whole bank against SCORM 1.2.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
-from cpd_pack.model import Question
+from cpd_pack.model import CHOICE_TYPES, Question
 from cpd_pack.outline import Outline
+from cpd_pack.question_rules import FILL_IN_BYTES, NUMERIC_CHARS
 
 VERSION = "2"
 SEPARATOR = "~"
@@ -71,14 +82,59 @@ DONE_WIDTH = 3
 FIELDS = 12
 
 
+TEXT_BYTES = {"fill-in": FILL_IN_BYTES, "numeric": NUMERIC_CHARS}
+"""Bytes a typed answer keeps, by question type."""
+
+
 def option_count(question: Question) -> int:
-    """How many options the question has (true-false: two)."""
-    return 2 if question.type == "true-false" else len(question.options)
+    """How many options the question has (true-false: two; other types: none)."""
+    if question.type == "true-false":
+        return 2
+    return len(question.options)
 
 
 def answer_width(question: Question) -> int:
-    """Characters one answer bitmask takes."""
-    return math.ceil(option_count(question) / 6)
+    """Characters one answer takes (see the module docstring)."""
+    if question.type in CHOICE_TYPES:
+        return math.ceil(option_count(question) / 6)
+    if question.type in TEXT_BYTES:
+        return TEXT_BYTES[question.type] * 4 // 3
+    return len(question.pairs) + len(question.items)
+
+
+def encode_answer(question: Question, answer: Any) -> str:
+    """Encode one answer: option flags, match/item indexes (-1: none) or typed text."""
+    width = answer_width(question)
+    if question.type in CHOICE_TYPES:
+        return encode_bits(answer or [], width)
+    if question.type in TEXT_BYTES:
+        data = (answer or "").encode("utf-8")[: TEXT_BYTES[question.type]]
+        while data:  # never cut a character in two
+            try:
+                data.decode("utf-8")
+                break
+            except UnicodeDecodeError:
+                data = data[:-1]
+        data = data.ljust(TEXT_BYTES[question.type], b"\0")
+        return base64.urlsafe_b64encode(data).decode("ascii")
+    picks = list(answer or [])
+    return "".join(ALPHABET[picks[i] + 1 if i < len(picks) else 0] for i in range(width))
+
+
+def decode_answer(question: Question, text: str) -> Any:
+    """Decode one answer written by :func:`encode_answer` (or the player)."""
+    width = answer_width(question)
+    if question.type in CHOICE_TYPES:
+        return decode_bits(text, option_count(question))
+    if question.type in TEXT_BYTES:
+        try:
+            data = base64.urlsafe_b64decode(text.ljust(width, "A"))
+        except ValueError:
+            return ""
+        return data.rstrip(b"\0").decode("utf-8", "ignore")
+    choices = len(question.pairs) + len(question.items)
+    picks = [max(ALPHABET.find(ch), 0) - 1 for ch in text.ljust(width, "A")[:width]]
+    return [p if p < choices else -1 for p in picks]
 
 
 def bitset_width(count: int) -> int:
@@ -143,7 +199,8 @@ class SavedState:
     quiz_state: str = "0"
     quiz_submits: int = 0
     quiz_seed: str = "AAAA"
-    quiz_answers: list[list[bool]] = field(default_factory=list)
+    quiz_answers: list[Any] = field(default_factory=list)
+    """Per bank question: option flags, match/item indexes or typed text."""
     checks_done: list[bool] = field(default_factory=list)
     check_answers: list[list[bool]] = field(default_factory=list)
     before: str = ""
@@ -160,8 +217,7 @@ def encode_state(outline: Outline, state: SavedState) -> str:
         submits = min(state.quiz_submits, 36 * 36 - 1)
         quiz = state.quiz_state + BASE36[submits // 36] + BASE36[submits % 36] + state.quiz_seed
         for i, q in enumerate(outline.quiz_questions):
-            bits = state.quiz_answers[i] if i < len(state.quiz_answers) else []
-            quiz += encode_bits(bits, answer_width(q))
+            quiz += encode_answer(q, state.quiz_answers[i] if i < len(state.quiz_answers) else None)
     checks = encode_bits(state.checks_done, bitset_width(len(outline.knowledge_checks)))
     for i, q in enumerate(outline.knowledge_checks):
         bits = state.check_answers[i] if i < len(state.check_answers) else []
@@ -202,7 +258,7 @@ def decode_state(outline: Outline, text: str) -> SavedState | None:
         pos = QUIZ_HEADER
         for q in outline.quiz_questions:
             width = answer_width(q)
-            state.quiz_answers.append(decode_bits(quiz[pos : pos + width], option_count(q)))
+            state.quiz_answers.append(decode_answer(q, quiz[pos : pos + width]))
             pos += width
     checks = parts[6]
     head = bitset_width(len(outline.knowledge_checks))

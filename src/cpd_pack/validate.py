@@ -12,7 +12,7 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from cpd_pack import i18n, theme
+from cpd_pack import i18n, pools, theme
 from cpd_pack.exceptions import CourseError, CourseWarning, Problem
 from cpd_pack.loader import COURSE_FILE, Locations, Path_, RawCourse, read_text, resolve_inside
 from cpd_pack.model import Course
@@ -357,6 +357,7 @@ def validate(raw: RawCourse) -> tuple[Course, list[CourseWarning]]:
             *_check_ids(course, raw.locations),
             *_check_placement(course),
             *_check_interface(course),
+            *pools.problems(course),
             *theme.problems(course.theme),
         ]
         if i18n.catalogue_for(course.language) is None:
