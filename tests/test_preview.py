@@ -293,11 +293,19 @@ class _FakeServer:
 
 
 def test_cli_calls_the_preview_server(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(_FakeServer, "calls", [])
     monkeypatch.setattr("cpd_pack.preview.PreviewServer", _FakeServer)
+    monkeypatch.setattr("webbrowser.open", opened.append)
     result = CliRunner().invoke(cli, ["preview", str(course), "-f", "cmi5", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert result.output == "Preview: http://127.0.0.1:8123/  (Ctrl+C stops)\nStopped.\n"
     assert _FakeServer.calls == [((course, "cmi5"), {"port": 8123, "on_message": click.echo})]
+    assert opened == []
+    result = CliRunner().invoke(cli, ["preview", str(course), "--open"])
+    assert result.exit_code == 0, result.output
+    assert _FakeServer.calls[1] == ((course, "scorm2004"), {"port": 8000, "on_message": click.echo})
+    assert opened == ["http://127.0.0.1:8123/"]
 
 
 def test_cli_busy_port_exits_1(course: Path) -> None:
