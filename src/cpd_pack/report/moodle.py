@@ -1,4 +1,4 @@
-"""Moodle's SCORM report downloads (Basic, Interactions, Objectives; "text file" or Excel).
+"""Moodle's SCORM report downloads (Basic, Interactions, Objectives; text file, Excel or ODS).
 
 Moodle writes them as it does (see ``tests/fixtures/moodle-reports/README.md``): the "CSV" is
 tab-separated UTF-8 with one header line; interaction blocks are numbered from 0
@@ -125,7 +125,13 @@ def _submissions(
 
 def read_moodle(path: Path, key: CourseKey) -> Results:
     """Read one Moodle SCORM report download; raise :class:`ReportError` naming file and line."""
-    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _rows(path)
+    suffix = path.suffix.lower()
+    if suffix == ".ods":
+        from cpd_pack.report.ods import ods_rows
+
+        rows = ods_rows(path)
+    else:
+        rows = _xlsx_rows(path) if suffix == ".xlsx" else _rows(path)
     try:
         _, header = next(rows)
     except StopIteration:
