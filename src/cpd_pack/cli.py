@@ -464,8 +464,8 @@ def report(
 ) -> None:
     """Item analysis: which quiz questions work, from Moodle's SCORM reports or xAPI statements.
 
-    MOODLE_FILES are Moodle SCORM report downloads (Interactions or Basic report, "Text file"
-    or Excel). Writes OUT/report.html (open it in a browser), OUT/report.json and one CSV per
+    MOODLE_FILES are Moodle SCORM report downloads (Interactions or Basic report, "Text file",
+    ODS or Excel). Writes OUT/report.html (open it in a browser), OUT/report.json and one CSV per
     table; flags point to each question's file:line in COURSE_DIR.
 
     \b
