@@ -153,6 +153,14 @@ def shoot(p: Player, name: str) -> None:
         p.page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
+def shoot_print(p: Player, name: str) -> None:
+    """With CPD_SHOTS: the page as the print style sheet shows it (not paginated)."""
+    if SHOTS:
+        p.page.emulate_media(media="print")
+        shoot(p, name)
+        p.page.emulate_media(media="screen")
+
+
 # --------------------------------------------------------------------------- axe and overflow
 
 OVERFLOW = """() => {
@@ -348,6 +356,7 @@ def test_a_content_page_prints_readably_without_navigation(
     p = Player(page, http_server, zips["mini"], DESKTOP)
     p.go(next(x["page"] for x in p.data["reflections"]))
     pdf = p.pdf(format="A4")
+    shoot_print(p, "design-print-content")
     text = pdf_text(pdf)
     for wanted in ("Learning", "Some text about learning.", "Pause for reflection",
                    "Think of a time you felt heard.", "Case study: Sam (fictional)", "Key points",
@@ -370,6 +379,7 @@ def test_the_certificate_prints_alone_on_one_landscape_sheet(
     cert_id = p.frame.text_content('[data-cert="id"]')
     date = p.frame.text_content('[data-cert="date"]')
     pdf = p.pdf(format=paper, prefer_css_page_size=True)
+    shoot_print(p, f"design-print-certificate-{paper}")
     assert len(pdf.pages) == 1
     box = pdf.pages[0].mediabox
     assert float(box.width) > float(box.height)  # landscape
