@@ -208,6 +208,8 @@ def test_keyboard_only(page: Page, http_server: LmsServer, mini_kit: CourseKit, 
     assert focused(frame)["id"] == f"title-{ids[4]}"
     assert frame.is_visible("#cpd-certificate")
     press_until(page, frame, is_action("exit"), key="Shift+Tab")
+    page.keyboard.press("Enter")  # Exit asks first: focus on "Stay", Shift+Tab to "Leave"
+    press_until(page, frame, is_action("exit-confirm"), key="Shift+Tab")
     page.keyboard.press("Enter")
     assert focused(frame)["id"] == "cpd-exited-title"
 
