@@ -94,6 +94,7 @@ def test_every_activity_has_its_derived_iri_and_type(mini_outline: Outline) -> N
         "pages": (["welcome", "learning", "wrap-up", "final-quiz", "certificate"], LESSON_TYPE),
         "questions": (["q-single", "q-multi", "q-tf"], INTERACTION_TYPE),
         "checks": (["kc-listen"], INTERACTION_TYPE),
+        "ratings": (["before-listen", "before-s2", "after-listen", "after-s2"], INTERACTION_TYPE),
     }
     assert list(defs) == ["course", *expected]
     for kind, (ids, activity_type) in expected.items():

@@ -41,6 +41,7 @@ def test_site_files(site: dict[str, bytes]) -> None:
         "js/certificate.js",
         "js/lz-string.js",
         "js/player.js",
+        "js/questions.js",
         "js/quiz.js",
         "js/reflections.js",
         "js/state.js",

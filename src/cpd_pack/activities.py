@@ -6,6 +6,8 @@ stays in one place across versions of the course:
 
 * course: ``{base}``; unit: ``{base}/units/{unit_id}``; page: ``{base}/pages/{page_id}``
 * quiz question: ``{base}/questions/{id}``; knowledge check: ``{base}/checks/{id}``
+* self-assessment rating: ``{base}/ratings/before-{statement_id}`` (and ``after-``), a likert
+  interaction on the course's scale, so an LRS or CPD portfolio shows the ratings side by side
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from markdown_it.token import Token
 from cpd_pack.exceptions import BuildError
 from cpd_pack.model import Course, Question
 from cpd_pack.outline import Outline
-from cpd_pack.render import OPTION_IDS
+from cpd_pack.questions import ITEM_IDS, OPTION_IDS, matches
 
 XAPI_VERSION = "1.0.3"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
@@ -28,7 +30,7 @@ INTERACTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
 RESPONSE_SEPARATOR = "[,]"
 NAME_LIMIT = 120
 """Longest question name (the description keeps the whole prompt)."""
-KINDS = ("units", "pages", "questions", "checks")
+KINDS = ("units", "pages", "questions", "checks", "ratings")
 
 _MD = MarkdownIt("commonmark", {"html": False})
 
@@ -87,15 +89,43 @@ def short_name(text: str, limit: int = NAME_LIMIT) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def interaction(question: Question) -> tuple[str, list[str], list[tuple[str, str]]]:
-    """A question's interaction type, correct responses pattern and choices (id, plain text),
-    with the option ids of the SCORM packages (a, b, c... in source order)."""
+Components = list[tuple[str, str]]
+
+
+def interaction(question: Question) -> tuple[str, list[str], dict[str, Components]]:
+    """A question's interaction type, correct responses pattern and components by xAPI name
+    (``choices``, or ``source`` and ``target``: id and plain text), with the ids of the SCORM
+    packages (options and items a, b, c... in source order; matching items 1, 2, 3...)."""
+    text = lambda markdown: plain_text(markdown, inline=True)  # noqa: E731
     if question.type == "true-false":
-        return "true-false", ["true" if question.answer else "false"], []
+        return "true-false", ["true" if question.answer else "false"], {}
+    if question.type == "matching":
+        found = matches(question)
+        key = [
+            f"{ITEM_IDS[i]}[.]{OPTION_IDS[found.index(p.match)]}"
+            for i, p in enumerate(question.pairs)
+        ]
+        return (
+            "matching",
+            [RESPONSE_SEPARATOR.join(key)],
+            {
+                "source": [(ITEM_IDS[i], text(p.item)) for i, p in enumerate(question.pairs)],
+                "target": [(OPTION_IDS[k], text(m)) for k, m in enumerate(found)],
+            },
+        )
+    if question.type == "sequencing":
+        order = OPTION_IDS[: len(question.items)]
+        choices = [(order[i], text(item)) for i, item in enumerate(question.items)]
+        return "sequencing", [RESPONSE_SEPARATOR.join(order)], {"choices": choices}
+    if question.type == "fill-in":
+        case = "{case_matters=true}" if question.case_sensitive else "{case_matters=false}"
+        return "fill-in", [case + answer.strip() for answer in question.accept], {}
+    if question.type == "numeric":
+        return "numeric", [f"{question.min:g}[:]{question.max:g}"], {}
     ids = OPTION_IDS[: len(question.options)]
     correct = [ids[i] for i, option in enumerate(question.options) if option.correct]
-    choices = [(ids[i], plain_text(o.text, inline=True)) for i, o in enumerate(question.options)]
-    return "choice", [RESPONSE_SEPARATOR.join(correct)], choices
+    choices = [(ids[i], text(o.text)) for i, o in enumerate(question.options)]
+    return "choice", [RESPONSE_SEPARATOR.join(correct)], {"choices": choices}
 
 
 def activity_definitions(outline: Outline) -> dict[str, Any]:
@@ -125,10 +155,12 @@ def activity_definitions(outline: Outline) -> dict[str, Any]:
         )
         return Activity(id=iri, definition=definition).as_version(XAPI_VERSION)
 
+    def components(found: Components) -> list[Any]:
+        return [InteractionComponent(id=cid, description=lang(text)) for cid, text in found]
+
     def question(kind: str, q: Question) -> Any:
-        interaction_type, pattern, choices = interaction(q)
+        interaction_type, pattern, parts = interaction(q)
         prompt = plain_text(q.prompt, inline=True)
-        components = [InteractionComponent(id=cid, description=lang(text)) for cid, text in choices]
         return activity(
             activity_iri(base, kind, q.id),
             INTERACTION_TYPE,
@@ -136,8 +168,24 @@ def activity_definitions(outline: Outline) -> dict[str, Any]:
             prompt,
             interaction_type=interaction_type,
             correct_responses_pattern=pattern,
-            choices=components or None,  # true-false has no choices
+            **{name: components(found) for name, found in parts.items()},
         )
+
+    def rating(phase: str, sid: str, text: str) -> Any:
+        """A self-assessment rating: a likert interaction on the course's scale, no key."""
+        labels = sa.scale if sa else ()
+        return activity(
+            activity_iri(base, "ratings", f"{phase}-{sid}"),
+            INTERACTION_TYPE,
+            short_name(text),
+            text,
+            interaction_type="likert",
+            scale=components([(str(k + 1), label) for k, label in enumerate(labels)]),
+        )
+
+    sa = course.self_assessment
+    texts = [s.text for s in sa.statements] if sa else []
+    statements = list(zip(outline.statement_ids, texts, strict=True))
 
     return {
         "course": activity(base, COURSE_TYPE, course.title, plain_text(course.description)),
@@ -151,4 +199,9 @@ def activity_definitions(outline: Outline) -> dict[str, Any]:
         },
         "questions": {q.id: question("questions", q) for q in outline.quiz_questions},
         "checks": {q.id: question("checks", q) for q in outline.knowledge_checks},
+        "ratings": {
+            f"{phase}-{sid}": rating(phase, sid, text)
+            for phase in ("before", "after")
+            for sid, text in statements
+        },
     }

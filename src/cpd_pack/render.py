@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from cpd_pack import i18n, theme
+from cpd_pack import i18n, questions, theme
 from cpd_pack.content import Renderer
 from cpd_pack.exceptions import CourseError, CourseWarning
 from cpd_pack.loader import Path_
@@ -26,6 +26,7 @@ STATIC_FILES = {  # archive path -> path under the templates folder
     "css/cpd.css": "static/css/cpd.css",
     "js/certificate.js": "static/js/certificate.js",
     "js/player.js": "static/js/player.js",
+    "js/questions.js": "static/js/questions.js",
     "js/quiz.js": "static/js/quiz.js",
     "js/reflections.js": "static/js/reflections.js",
     "js/state.js": "static/js/state.js",
@@ -116,6 +117,8 @@ def _question(r: Renderer, q: Question, path: Path_) -> dict[str, Any]:
         "options": options,
         "correct_feedback": r.markdown(q.feedback.correct, (*path, "feedback", "correct")),
         "incorrect_feedback": r.markdown(q.feedback.incorrect, (*path, "feedback", "incorrect")),
+        "scenario": q.scenario,
+        **questions.view(r, q, path),
     }
 
 
@@ -127,7 +130,7 @@ def _question_data(r: Renderer, q: Question) -> dict[str, Any]:
     else:
         correct = [OPTION_IDS[i] for i, o in enumerate(q.options) if o.correct]
     return {"id": q.id, "type": q.type, "options": view_ids, "correct": correct,
-            "text": _plain(r, q.prompt)[:250]}  # fmt: skip
+            "text": _plain(r, q.prompt)[:250], **questions.data(q)}  # fmt: skip
 
 
 def _plain(r: Renderer, text: str) -> str:
@@ -244,7 +247,8 @@ def _data_island(r: Renderer, outline: Outline) -> dict[str, Any]:
         "pages": [{"id": page.id, "unit": page.unit_index, "title": page.title} for page in outline.pages],
         "units": [{"id": unit.id, "title": unit.title} for unit in outline.units],
         "quiz": {"shuffle": course.quiz.shuffle, "maxAttempts": course.quiz.max_attempts,
-                 "questions": [_question_data(r, q) for q in outline.quiz_questions]}
+                 "questions": [_question_data(r, q) for q in outline.quiz_questions],
+                 **questions.pool_data(course.quiz)}
         if course.quiz else None,
         "checks": [{**_question_data(r, q), "tries": q.tries or KC_TRIES} for q in outline.knowledge_checks],
         "reflections": [{"id": x.id, "page": x.page_id} for x in outline.reflections],
@@ -302,6 +306,7 @@ def render(
             "intro": r.markdown(course.quiz.intro, ("quiz", "intro")),
             "questions": [_question(r, q, ("quiz", "questions", i))
                           for i, q in enumerate(course.quiz.questions)],
+            "scenarios": questions.scenarios(r, course.quiz),
         } if course.quiz else None,
         "certificate": r.markdown(course.certificate, ("certificate",)),
         "hours_text": r.t.number(course.hours),

@@ -9,6 +9,49 @@
   var unit = function (count) { return Math.ceil(count / 6); };
   var falses = function (n) { var out = []; for (var i = 0; i < n; i++) out.push(false); return out; };
   var options = function (q) { return q.options.length; };
+  /* One answer, by question type (state.py encode_answer): option flags (choice types), picked
+     indexes, -1 for none (matching: per item; sequencing: per position), or typed text
+     (fill-in, numeric: UTF-8 bytes, zero-padded, base64url). */
+  var CHOICE = { single: 1, multiple: 1, "true-false": 1 }, TEXT = { "fill-in": 30, numeric: 12 };
+  function width(q) { return CHOICE[q.type] ? unit(options(q)) : TEXT[q.type] ? TEXT[q.type] * 4 / 3 : q.items.length; }
+  function blank(q) {
+    if (CHOICE[q.type]) return falses(options(q));
+    return TEXT[q.type] ? "" : q.items.map(function () { return -1; });
+  }
+  function utf8(text, max) { // the UTF-8 bytes of text (a binary string), never a character cut
+    var out = "";
+    for (var ch of String(text || "")) {
+      var b;
+      try { b = unescape(encodeURIComponent(ch)); } catch (e) { continue; } // a lone surrogate
+      if (out.length + b.length > max) break;
+      out += b;
+    }
+    return out;
+  }
+  function encode(q, a) {
+    if (CHOICE[q.type]) return bits(a || [], width(q));
+    if (!TEXT[q.type]) return q.items.map(function (_, i) { var v = a && a[i] >= 0 ? a[i] + 1 : 0; return A64[v] || "A"; }).join("");
+    var b = utf8(a, TEXT[q.type]), out = "";
+    while (b.length < TEXT[q.type]) b += "\u0000";
+    for (var i = 0; i < b.length; i += 3) {
+      var n = b.charCodeAt(i) << 16 | b.charCodeAt(i + 1) << 8 | b.charCodeAt(i + 2);
+      out += A64[n >> 18 & 63] + A64[n >> 12 & 63] + A64[n >> 6 & 63] + A64[n & 63];
+    }
+    return out;
+  }
+  function decode1(q, text) {
+    if (CHOICE[q.type]) return unbits(text, options(q));
+    var w = width(q), t = (text || "").slice(0, w);
+    while (t.length < w) t += "A";
+    if (!TEXT[q.type]) return q.items.map(function (_, i) { var v = Math.max(A64.indexOf(t[i]), 0) - 1; return v < q.items.length ? v : -1; });
+    var b = "";
+    for (var i = 0; i < w; i += 4) {
+      var n = 0;
+      for (var k = 0; k < 4; k++) n = n << 6 | Math.max(A64.indexOf(t[i + k]), 0);
+      b += String.fromCharCode(n >> 16 & 255, n >> 8 & 255, n & 255);
+    }
+    try { return decodeURIComponent(escape(b.replace(/\u0000+$/, ""))); } catch (e) { return ""; }
+  }
 
   function bits(list, width) {
     var out = "";
@@ -38,7 +81,7 @@
       seq: 0, // save counter: suspend_data differs from its launch value after every save
       page: 0, // where the learner is (the saved state wins over a stale LMS location)
       seen: falses(D.pages.length),
-      quiz: { state: "0", submits: 0, seed: 0, answers: quiz.map(function (q) { return falses(options(q)); }) },
+      quiz: { state: "0", submits: 0, seed: 0, answers: quiz.map(blank) },
       done: falses(D.checks.length),
       checks: D.checks.map(function (q) { return falses(options(q)); }),
       before: D.statements.map(function () { return 0; }),
@@ -55,7 +98,7 @@
     if (D.quiz) {
       var n = Math.min(S.quiz.submits, 1295), seed = S.quiz.seed;
       quiz = S.quiz.state + b36(n, 2) + A64[seed & 63] + A64[seed >> 6 & 63] + A64[seed >> 12 & 63] + A64[seed >> 18];
-      D.quiz.questions.forEach(function (q, i) { quiz += bits(S.quiz.answers[i], unit(options(q))); });
+      D.quiz.questions.forEach(function (q, i) { quiz += encode(q, S.quiz.answers[i]); });
     }
     var checks = bits(S.done, unit(D.checks.length));
     D.checks.forEach(function (q, i) { checks += bits(S.checks[i], unit(options(q))); });
@@ -78,8 +121,8 @@
       S.quiz.seed = p[5].slice(3, 7).split("").reduce(function (v, c, k) { return v | Math.max(A64.indexOf(c), 0) << 6 * k; }, 0);
       var at = 7;
       D.quiz.questions.forEach(function (q, i) {
-        var w = unit(options(q));
-        S.quiz.answers[i] = unbits(p[5].slice(at, at + w), options(q));
+        var w = width(q);
+        S.quiz.answers[i] = decode1(q, p[5].slice(at, at + w));
         at += w;
       });
     }
@@ -103,5 +146,6 @@
     return texts.some(function (t) { return t; }) ? window.LZString.compressToEncodedURIComponent(JSON.stringify(texts)) : "";
   }
 
-  window.CPD_STATE = { create: create, structural: structural, decode: decode, reflections: reflections };
+  window.CPD_STATE = { create: create, structural: structural, decode: decode, reflections: reflections,
+    answer: { width: width, blank: blank, encode: encode, decode: decode1 } };
 })();

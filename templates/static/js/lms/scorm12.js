@@ -20,7 +20,8 @@
     rank: { "": 0, "not attempted": 0, browsed: 1, incomplete: 1, failed: 1, completed: 3, passed: 4 },
     // statuses an LMS's mastery override cannot contradict (§4, §11.4, §11.11)
     final: { passed: true, failed: true },
-    type: { single: "choice", multiple: "choice", "true-false": "true-false" },
+    type: { single: "choice", multiple: "choice", "true-false": "true-false", matching: "matching",
+      sequencing: "sequencing", "fill-in": "fill-in", numeric: "numeric" },
     tf: { "true": "t", "false": "f" }, // 1.2 true-false response vocabulary
     result: { correct: "correct", wrong: "wrong" }, // 1.2 says "wrong", not "incorrect" (pitfall 8)
     exit: "suspend",
@@ -33,7 +34,7 @@
 
   window.CPD_API.connectOnly([]); // the LMS's API is JavaScript: this page needs no network
   var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, pad = window.CPD_API.pad;
-  var started = 0, held = "", mastery = false, next = 0;
+  var started = 0, held = "", mastery = false, next = 0, rated = {};
 
   /* CMITimespan HHHH:MM:SS.SS, always two-digit hundredths (Moodle misreads one digit, §11.6). */
   function timespan(seconds) {
@@ -90,16 +91,36 @@
       // the LMS's count misses records still waiting to be sent (scorm-api.js)
       var n = Math.max(parseInt(get(C.el.count), 10) || 0, next), p = C.el.ix + n + ".";
       next = n + 1;
+      // 1.2 patterns (RTE 3.4.4): choice and sequencing "a,b"; matching "1.a,2.b"; fill-in the
+      // text, each accepted answer its own pattern; numeric one CMIDecimal (a range has none)
       var map = function (ids) {
-        return ids.map(function (id) { return a.type === "true-false" ? C.tf[id] : id; }).join(",");
+        return ids.map(function (id) {
+          return a.type === "true-false" ? C.tf[id] : a.type === "matching" ? id.join(".") : id;
+        }).join(",");
       };
+      var patterns = a.type === "fill-in" ? a.correctIds.slice(0, 5)
+        : a.type === "numeric" ? (a.correctIds[0] === a.correctIds[1] ? [String(a.correctIds[0])] : [])
+        : [map(a.correctIds)];
       set(p + "id", a.id);
       set(p + "type", C.type[a.type]);
-      set(p + "correct_responses.0.pattern", map(a.correctIds));
-      set(p + "student_response", map(a.responseIds));
+      patterns.forEach(function (pattern, k) { set(p + "correct_responses." + k + ".pattern", pattern); });
+      set(p + "student_response", a.type === "fill-in" || a.type === "numeric" ? String(a.responseIds[0]).slice(0, 255) : map(a.responseIds));
       set(p + "result", a.correct ? C.result.correct : C.result.wrong);
       set(p + "weighting", "1");
       set(p + "latency", timespan(a.latencySeconds));
+      set(p + "time", clock(new Date()));
+    },
+    /* r = {id, value, description}: a self-assessment rating (id "before-<statement>" or
+       "after-..."), a likert interaction with no correct answer. Rated again in this session,
+       the same record is updated. */
+    recordRating: function (r) {
+      var n = rated[r.id];
+      if (n === undefined) { n = rated[r.id] = Math.max(parseInt(get(C.el.count), 10) || 0, next); next = n + 1; }
+      var p = C.el.ix + n + ".";
+      set(p + "id", "sa-" + r.id);
+      set(p + "type", "likert");
+      set(p + "student_response", String(r.value));
+      set(p + "result", "neutral");
       set(p + "time", clock(new Date()));
     },
     /* r = {completed, passed: true|false|null, final, scorePercent: number|null}. 1.2 has one

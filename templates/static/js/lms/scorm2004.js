@@ -16,7 +16,8 @@
       exit: "cmi.exit", session: "cmi.session_time", nav: "adl.nav.request", count: "cmi.interactions._count",
       mode: "cmi.mode", credit: "cmi.credit",
       ix: "cmi.interactions." },
-    type: { single: "choice", multiple: "choice", "true-false": "true-false" },
+    type: { single: "choice", multiple: "choice", "true-false": "true-false", matching: "matching",
+      sequencing: "sequencing", "fill-in": "fill-in", numeric: "numeric" },
     result: { correct: "correct", wrong: "incorrect" }, // 2004 says "incorrect" (pitfall 8)
     delimiter: "[,]",
     idPrefix: "urn:cpd-pack:", // CMILongIdentifier urn:<NID 1-31 [A-Za-z0-9-]>:<NSS> (§4)
@@ -36,7 +37,7 @@
 
   window.CPD_API.connectOnly([]); // the LMS's API is JavaScript: this page needs no network
   var lms = window.CPD_API.session(C), get = lms.get, set = lms.set, started = 0, courseId = "";
-  var heldCompleted = false, heldPassed = false, next = 0, base = null;
+  var heldCompleted = false, heldPassed = false, next = 0, base = null, rated = {};
 
   function fixed(x, places) { // decimal without exponent or trailing zeros
     var s = (Math.round(x * Math.pow(10, places)) / Math.pow(10, places)).toFixed(places);
@@ -50,6 +51,22 @@
   }
   /* time(second,10,2): YYYY-MM-DDThh:mm:ss.ssZ; never the 3 digits of toISOString() (§0.4) */
   function timestamp(d) { return d.toISOString().slice(0, 22) + "Z"; }
+
+  /* 2004 patterns (RTE 4.2.9): choice and sequencing "a[,]b"; matching "1[.]a[,]2[.]b"; fill-in
+     "{case_matters=false}text", each accepted answer its own pattern (the SPM is 5); numeric
+     "min[:]max". Typed text loses what would read as a delimiter or a {lang=} prefix. */
+  function parts(a, ids) {
+    return ids.map(function (id) { return a.type === "matching" ? id.join("[.]") : id; }).join(C.delimiter);
+  }
+  function typed(text) { return String(text).replace(/\[[,.:]\]/g, " ").replace(/^\{+/, "").slice(0, 250); }
+  function patterns(a) {
+    if (a.type === "fill-in") {
+      return a.correctIds.slice(0, 5).map(function (t) { return "{case_matters=" + !!a.caseSensitive + "}" + typed(t); });
+    }
+    if (a.type === "numeric") return [a.correctIds[0] + "[:]" + a.correctIds[1]];
+    return [parts(a, a.correctIds)];
+  }
+  function response(a) { return a.type === "fill-in" || a.type === "numeric" ? typed(a.responseIds[0]) : parts(a, a.responseIds); }
 
   window.CPD_LMS = {
     format: C.format,
@@ -110,13 +127,32 @@
       // dependency order: id first, then type, then responses (§3.2; 408 otherwise)
       set(p + "id", C.idPrefix + courseId + ":" + a.id);
       set(p + "type", C.type[a.type]);
-      set(p + "correct_responses.0.pattern", a.correctIds.join(C.delimiter));
-      set(p + "learner_response", a.responseIds.join(C.delimiter));
+      patterns(a).forEach(function (pattern, k) { set(p + "correct_responses." + k + ".pattern", pattern); });
+      set(p + "learner_response", response(a));
       set(p + "result", a.correct ? C.result.correct : C.result.wrong);
       set(p + "weighting", "1");
       set(p + "latency", duration(a.latencySeconds));
       set(p + "timestamp", timestamp(new Date()));
       if (a.description) set(p + "description", a.description.slice(0, 250));
+    },
+    /* r = {id, value, description}: a self-assessment rating (id "before-<statement>" or
+       "after-..."), a likert interaction with no correct answer, within the 250 records; rated
+       again in this session, the same record is updated. */
+    recordRating: function (r) {
+      var n = rated[r.id];
+      if (n === undefined) {
+        n = Math.max(parseInt(get(C.el.count), 10) || 0, next);
+        if (n >= C.limits.interactions) return;
+        rated[r.id] = n;
+        next = n + 1;
+      }
+      var p = C.el.ix + n + ".";
+      set(p + "id", C.idPrefix + courseId + ":sa-" + r.id);
+      set(p + "type", "likert");
+      set(p + "learner_response", String(r.value));
+      set(p + "result", "neutral");
+      set(p + "timestamp", timestamp(new Date()));
+      if (r.description) set(p + "description", r.description.slice(0, 250));
     },
     /* r = {completed, passed: true|false|null, final, scorePercent: number|null}. Moodle grades
        only score.raw (§0.2) and never derives success_status itself (§0.3). What the LMS holds

@@ -49,6 +49,12 @@
       };
     }
 
+    /* xAPI response formats (as SCORM 2004's): "a[,]b", matching "1[.]a[,]2[.]b", typed text */
+    function response(a) {
+      if (a.type === "fill-in" || a.type === "numeric") return String(a.responseIds[0]);
+      return a.responseIds.map(function (id) { return a.type === "matching" ? id.join("[.]") : id; }).join("[,]");
+    }
+
     return {
       format: C.format,
       limits: { suspend: 64000, location: 1000 }, // a State API document has no SCORM limits
@@ -92,8 +98,14 @@
       recordAnswer: function (a) {
         var q = defs.questions[a.id];
         if (!L || !q) return;
-        send("answered", q, { response: a.responseIds.join("[,]"), success: !!a.correct,
+        send("answered", q, { response: response(a), success: !!a.correct,
           duration: X.duration(a.latencySeconds) }, "allowed");
+      },
+      /* r = {id, value}: a self-assessment rating, a likert interaction (activities.py ratings) */
+      recordRating: function (r) {
+        var def = (defs.ratings || {})[r.id];
+        if (!L || !def) return;
+        send("answered", def, { response: String(r.value) }, "allowed");
       },
       /* r = {completed, passed, final, scorePercent, points, maxPoints}; passed and completed at
          most once per registration, no failed after passed (cmi5 §9.3 rules, kept in xAPI too). */
