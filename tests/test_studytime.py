@@ -203,3 +203,10 @@ def test_the_readme_states_the_rule_the_code_applies() -> None:
         ),
         "the margin: declared `hours` may exceed the estimate by": f"{studytime.MARGIN:.0%}",
     }
+
+
+def test_a_pooled_quiz_counts_the_questions_one_attempt_draws(course_dir: Path) -> None:
+    course = course_dir / "course.yaml"
+    course.write_text(course.read_text().replace("quiz:\n", "quiz:\n  draw: 1\n"))
+    study = estimate_study_time(check_course(course_dir), course_dir)
+    assert study.units[1].quiz_questions == 1

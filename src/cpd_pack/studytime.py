@@ -172,11 +172,7 @@ def _add_block(counts: dict[str, float], block: Block, course: Course, root: Pat
 
 def _drawn(course: Course) -> int:
     """Questions in one attempt: the number drawn from a pool, else all of them."""
-    quiz = course.quiz
-    if quiz is None:
-        return 0
-    draw = getattr(quiz, "draw", None)
-    return int(draw) if isinstance(draw, int) and draw > 0 else len(quiz.questions)
+    return course.quiz.drawn if course.quiz is not None else 0
 
 
 def estimate_study_time(outline: Outline, root: str | Path) -> StudyTime:
