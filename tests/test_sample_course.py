@@ -150,6 +150,7 @@ def test_quiz_bank_covers_every_unit(outline: Outline) -> None:
     questions = outline.quiz_questions
     assert len(questions) >= 40
     per_unit = Counter(_unit(q) for q in questions)
+    assert all(q.topic == _unit(q) for q in questions)  # ready for a pool stratified by unit
     assert set(per_unit) == set(UNITS), per_unit
     assert min(per_unit.values()) >= 5, per_unit
     assert outline.course.quiz is not None
