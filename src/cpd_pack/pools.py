@@ -50,7 +50,9 @@ def _quiz_problems(quiz: Quiz) -> Iterator[tuple[Path_, str]]:
     for i, q in enumerate(quiz.questions):
         if q.scenario is not None and q.scenario not in known:
             hint = (
-                f"one of: {', '.join(known)}" if known else "none is defined under quiz.scenarios"
+                f"one of: {', '.join(dict.fromkeys(known))}"
+                if known
+                else "none is defined under quiz.scenarios"
             )
             yield ("quiz", "questions", i, "scenario"), f"no scenario {q.scenario!r}; {hint}"
     if quiz.draw is not None and quiz.draw > bank:
