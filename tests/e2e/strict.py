@@ -116,21 +116,47 @@ def _choice_2004(v: str) -> str | None:
     return f"bad choice identifiers {bad} (need [A-Za-z0-9_.], joined by [,])" if bad else None
 
 
-def _response(version: str, kind: str | None, v: str) -> str | None:
-    """Check a learner/student response or a correct-response pattern for interaction type."""
+_SHORT_ID = r"[\w.:-]{1,250}"
+_RESPONSES_12 = {  # SCORM 1.2 RTE 3.4.4: single characters, comma-joined
+    "choice": r"[0-9a-z](,[0-9a-z])*",
+    "sequencing": r"[0-9a-z](,[0-9a-z])*",
+    "matching": r"[0-9a-z]\.[0-9a-z](,[0-9a-z]\.[0-9a-z])*",
+    "likert": r"[0-9a-z]?",
+    "numeric": r"-?\d+(\.\d+)?",
+}
+_RESPONSES_2004 = {  # SCORM 2004 RTE 4.2.9 (short identifiers; [,] between, [.] inside pairs)
+    "sequencing": rf"{_SHORT_ID}(\[,\]{_SHORT_ID})*",
+    "matching": rf"{_SHORT_ID}\[\.\]{_SHORT_ID}(\[,\]{_SHORT_ID}\[\.\]{_SHORT_ID})*",
+    "likert": _SHORT_ID,
+}
+_RANGE_2004 = re.compile(r"(-?\d{1,5}(\.\d{1,18})?)?\[:\](-?\d{1,5}(\.\d{1,18})?)?")
+_FILL_PATTERN_2004 = re.compile(r"(\{case_matters=(true|false)\})?(\{order_matters=(true|false)\})?"
+                                r"(\{lang=[A-Za-z-]{2,}\})?(?!\{)[^\[\]]{0,250}")  # fmt: skip
+
+
+def _response(version: str, kind: str | None, v: str, pattern: bool = False) -> str | None:
+    """Check a learner/student response or (``pattern``) a correct-response pattern for the
+    interaction type."""
     if version == "1.2":
-        if kind == "choice":
-            ok = re.fullmatch(r"[0-9a-z](,[0-9a-z])*", v)
-            return None if ok else "1.2 choice response must be single chars [0-9a-z], comma-joined"
         if kind == "true-false":
             return _vocab("t", "f", "0", "1", "true", "false")(v)
+        if kind in _RESPONSES_12:
+            ok = re.fullmatch(_RESPONSES_12[kind], v)
+            return None if ok else f"not a valid 1.2 {kind} response (single chars [0-9a-z])"
         return _max_len(255)(v)
     if kind == "choice":
         return _choice_2004(v)
     if kind == "true-false":
         return _vocab("true", "false")(v)
     if kind == "numeric":
+        if pattern:
+            return None if _RANGE_2004.fullmatch(v) else "not a numeric range min[:]max"
         return DEC_2004(v)
+    if kind == "fill-in" and pattern:
+        return None if _FILL_PATTERN_2004.fullmatch(v) else "not a fill-in pattern"
+    if kind in _RESPONSES_2004:
+        ok = re.fullmatch(_RESPONSES_2004[kind], v, re.ASCII)
+        return None if ok else f"not a valid 2004 {kind} response"
     return _max_len(4000)(v)
 
 
@@ -207,7 +233,7 @@ def check_value(element: str, value: Any, version: str, kind: str | None = None)
     if not isinstance(value, str):
         return f"{element}: value {value!r} is not a string"
     if _RESPONSE_FIELD.search(element) and element.startswith("cmi.interactions."):
-        problem = _response(version, kind, value)
+        problem = _response(version, kind, value, "correct_responses" in element)
     else:
         rule = next((c for rx, c in _RULES[version] if rx.fullmatch(element)), None)
         if rule is None:
