@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from cpd_pack.build import check_course, make_packages
+from cpd_pack.build import build_packages
 from cpd_pack.exceptions import CourseError, CpdPackError
 from cpd_pack.launch.package import extract
 
@@ -54,22 +54,15 @@ def build_preview(course_dir: Path, fmt: str, folder: Path, number: int) -> Prev
     does not build; ``folder`` may then hold part of the build.
     """
     started = time.perf_counter()
-    outline = check_course(course_dir, [fmt])
-    package = make_packages(course_dir, [fmt])[0]
-    zip_path = folder / package.filename
-    zip_path.write_bytes(package.data)
+    built = build_packages(course_dir, [fmt], folder)
+    title = built.outline.course.title if built.outline is not None else course_dir.name
     found = PreviewBuild(
-        number,
-        folder,
-        zip_path,
-        outline.course.title,
-        0.0,
-        tuple(str(w) for w in outline.warnings),
+        number, folder, built.paths[0], title, 0.0, tuple(str(w) for w in built.warnings)
     )
     if fmt in SCORM_VERSIONS:
         content = folder / "content"
         content.mkdir()
-        extract(zip_path, content)
+        extract(found.zip_path, content)
         launch, initial = scorm_launch(content, SCORM_VERSIONS[fmt])
         found = replace(found, content=content, launch=launch, initial=initial)
     return replace(found, seconds=time.perf_counter() - started)
