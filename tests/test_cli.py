@@ -272,7 +272,7 @@ def test_templates_without_any_template_file_exit_1(
     assert result.stderr == (
         f"Error: {(tmp_path / 't').as_posix()}: --templates: none of the template files a build "
         "uses is here, so it would change nothing; copy the one to change from the built-in "
-        "templates, keeping its path (_blocks.html, index.html, static/css/cpd.css, ...): see "
+        "templates, keeping its path (such as index.html or static/css/cpd.css): see "
         "docs/theming.md\n"
     )
     assert not out.exists()

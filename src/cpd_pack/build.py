@@ -92,8 +92,9 @@ def check_templates_dir(templates_dir: Path) -> None:
     if not any((templates_dir / rel).is_file() for rel in used):
         raise BuildError(
             f"{templates_dir.as_posix()}: --templates: none of the template files a build uses is "
-            f"here, so it would change nothing; copy the one to change from the built-in "
-            f"templates, keeping its path ({', '.join(used[:3])}, ...): see docs/theming.md"
+            "here, so it would change nothing; copy the one to change from the built-in "
+            "templates, keeping its path (such as index.html or static/css/cpd.css): see "
+            "docs/theming.md"
         )
 
 
