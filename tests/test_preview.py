@@ -216,6 +216,28 @@ def test_status_and_launch_of_the_first_build(course: Path) -> None:
         assert fetch(srv.url + "content/2/index.html") == (404, b"not the current build")
 
 
+def test_media_is_served_in_ranges_for_seeking(course: Path) -> None:
+    wav = (MINI / "media" / "hello.wav").read_bytes()
+    with PreviewServer(course, "scorm12", port=0) as srv:
+        url = srv.url + "content/1/media/hello.wav"
+        whole = urllib.request.urlopen(url, timeout=10)
+        assert (whole.status, whole.headers["Accept-Ranges"], whole.read()) == (200, "bytes", wav)
+        request = urllib.request.Request(url, headers={"Range": "bytes=4-11"})
+        with urllib.request.urlopen(request, timeout=10) as part:
+            assert (part.status, part.headers["Content-Range"], part.read()) == (
+                206,
+                f"bytes 4-11/{len(wav)}",
+                wav[4:12],
+            )
+        assert fetch(url, headers={"Range": f"bytes={len(wav)}-"})[0] == 416
+        assert fetch(
+            srv.url + "_preview/launch", method="POST", headers={"Content-Length": "x"}
+        ) == (
+            413,
+            b"the preview takes no request bodies (or a bad Content-Length)",
+        )
+
+
 def test_a_broken_edit_is_reported_and_the_last_good_build_stays(course: Path) -> None:
     messages: list[str] = []
     with PreviewServer(course, "scorm12", port=0, on_message=messages.append) as srv:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import mimetypes
+import re
 import socket
 import sys
 import threading
@@ -26,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css"}
 _TEXT = ("text/", "application/json", "application/xml", "image/svg+xml")
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 class Server(ThreadingHTTPServer):
@@ -95,11 +97,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_POST = do_GET
 
-    def _send(self, status: int, body: bytes, kind: str = "text/plain; charset=utf-8") -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        kind: str = "text/plain; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -111,7 +121,8 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.server.app
         parts = urllib.parse.urlsplit(self.path)
         path, query = urllib.parse.unquote(parts.path), urllib.parse.parse_qs(parts.query)
-        length = int(self.headers.get("Content-Length") or 0)
+        length_header = self.headers.get("Content-Length") or "0"
+        length = int(length_header) if length_header.isdigit() else 1 << 30
         if 0 < length <= 65536:
             self.rfile.read(length)  # the page's POSTs carry nothing
         hosts = {f"{name}:{app.port}" for name in (HOST, "localhost")}
@@ -123,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(403, b"launches start from the preview page")
         elif length > 65536:
             self.close_connection = True
-            self._send(413, b"the preview takes no request bodies")
+            self._send(413, b"the preview takes no request bodies (or a bad Content-Length)")
         elif path == "/" and not post:
             self._send(200, self.server.page().encode(), "text/html; charset=utf-8")
         elif path == "/_preview/events" and not post:
@@ -154,4 +165,18 @@ class _Handler(BaseHTTPRequestHandler):
         kind = kind or "application/octet-stream"
         if kind.startswith(_TEXT):
             kind += "; charset=utf-8"
-        self._send(200, target.read_bytes(), kind)
+        data = target.read_bytes()
+        size = len(data)
+        match = _RANGE.match(self.headers.get("Range", "").strip())
+        if not (match and size and (match[1] or match[2])):
+            self._send(200, data, kind, {"Accept-Ranges": "bytes"})
+            return
+        # one range, as a media element asks when the learner seeks
+        start = int(match[1]) if match[1] else max(0, size - int(match[2]))
+        end = min(int(match[2]), size - 1) if match[1] and match[2] else size - 1
+        if start >= size or start > end:
+            self._send(416, b"", kind, {"Content-Range": f"bytes */{size}"})
+            return
+        self._send(
+            206, data[start : end + 1], kind, {"Content-Range": f"bytes {start}-{end}/{size}"}
+        )
