@@ -47,7 +47,15 @@ PAGES = ["text", "file", "media", "review", "quiz", "cert"]
 # the player has started (the first page shows before it does, from the HTML alone)
 RUNNING = '[data-goto][aria-current="page"]'
 MINI = Path(__file__).parents[1] / "fixtures" / "courses" / "mini"
-RUNTIME_SCRIPTS = ["js/lz-string.js", "js/state.js", "js/lms.js", "js/player.js"]
+RUNTIME_SCRIPTS = [
+    "js/lz-string.js",
+    "js/state.js",
+    "js/lms.js",
+    "js/certificate.js",
+    "js/quiz.js",
+    "js/reflections.js",
+    "js/player.js",
+]
 
 # Everything a payload could have brought into the page.
 DOM_SCAN = """({scripts, marker}) => {
