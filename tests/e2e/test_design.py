@@ -33,10 +33,10 @@ PDF_PX = 96 / 72  # CSS pixels per PDF point
 
 @pytest.fixture(scope="module")
 def zips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The mini course (default theme) and the themed course, as SCORM 2004 zips."""
+    """The mini course (default theme), the themed course and the French mini course (SCORM 2004)."""
     out = tmp_path_factory.mktemp("design-zips")
     built = {}
-    for name in ("mini", "themed"):
+    for name in ("mini", "themed", "mini-fr"):
         [package] = make_packages(COURSES / name, ["scorm2004"])
         built[name] = out / package.filename
         built[name].write_bytes(package.data)
@@ -460,3 +460,19 @@ def test_certificate_takes_the_learner_name_from_the_lms(
     assert frame.text_content('[data-cert="name"]') == "Jane Doe"
     iso = frame.evaluate("() => new Date().toISOString().slice(0, 10)")
     assert frame.text_content('[data-cert="id"]') == certificate_id("Jane Doe", "mini-course", iso)
+
+
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                 "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+
+
+def test_certificate_date_and_hours_follow_the_course_language(
+    page: Page, http_server: LmsServer, zips: dict[str, Path]
+) -> None:
+    p = Player(page, http_server, zips["mini-fr"], DESKTOP)
+    p.earn()
+    year, month, day = p.frame.evaluate(
+        "() => { const d = new Date(); return [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()]; }"
+    )
+    assert p.frame.text_content('[data-cert="date"]') == f"{day} {FRENCH_MONTHS[month]} {year}"
+    assert p.frame.text_content('[data-cert="hours"]') == "0,5"
