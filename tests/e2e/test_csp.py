@@ -101,7 +101,10 @@ def test_the_policy_is_in_every_page_with_these_directives(sites: dict[str, Path
     assert "style=" not in page  # no inline style of the template's own
     assert re.findall(r"<script\b[^>]*>", page) == [
         '<script type="application/json" id="cpd-data">',  # data, which CSP does not block
-        *(f'<script src="js/{n}.js">' for n in ("lz-string", "state", "lms", "certificate", "player")),
+        *(
+            f'<script src="js/{n}.js">'
+            for n in ("lz-string", "state", "lms", "certificate", "player")
+        ),
     ]
 
 
