@@ -442,6 +442,9 @@ def test_scorm_preview_logs_calls_reloads_keeps_last_good_and_resets(
         log = log_text(page)
         assert names["init"] in log
         assert names["entry"] + '"ab-initio"' in log
+        if fmt == "scorm2004":  # an unset element: 403, shown as normal, not as a failure
+            assert 'GetValue("cmi.location") → "" (403: no value yet, as on a first launch)' in log
+        assert page.locator("#log li.failed").count() == 0
         page.wait_for_function(
             "line => document.getElementById('model').textContent.split('\\n').includes(line)",
             arg=f"{names['location']}: welcome",

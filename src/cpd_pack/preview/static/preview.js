@@ -111,8 +111,11 @@
         let kind = "call";
         if (!QUERIES.has(generic)) {
           const code = String(original.GetLastError());
-          if (code !== "0") {
-            text += "  (error " + code + ": " + original.GetErrorString(code) + ")";
+          if (version === "2004" && generic === "GetValue" && code === "403") {
+            text += " (403: no value yet, as on a first launch)"; // normal, not a mistake
+            kind += " unset";
+          } else if (code !== "0") {
+            text += " (error " + code + ": " + original.GetErrorString(code) + ")";
             kind += " failed";
           }
         }
