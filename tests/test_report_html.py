@@ -45,6 +45,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     made = {}
     for name, args in {
         "moodle": [str(COURSE), str(EXPORT)],
+        "moodle2004": [str(COURSE), str(EXPORT.parent / "scorm2004-interactions-allusers-ods.ods")],
         "xapi": [str(course), "--statements", str(data)],
         "few": [str(course), "--statements", str(few)],
     }.items():
@@ -117,21 +118,71 @@ def test_html_is_self_contained_and_links_to_the_source(reports: dict[str, Path]
     html = (reports["moodle"] / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img|iframe)\b", html)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
-    where = f"{COURSE.as_posix()}/course.yaml:271"
-    assert f"<code>{where}</code>" in html
     href = Path(os.path.relpath((COURSE / "course.yaml").resolve(), reports["moodle"].resolve()))
-    assert f'<a href="{href.as_posix()}"><code>{where}</code></a>' in html
-    assert "negative discrimination (-0.51)" in html
-    listed = html.split('<ul class="flags">')[1].split("</ul>")[0]
-    labels = re.findall(r"<strong>(Check|Review):</strong>", listed)
-    assert labels == ["Check"] * 5 + ["Review"] * 14  # what is probably wrong comes first
+    assert f'<a href="{href.as_posix()}"><code>course.yaml:271</code></a>' in html
+    assert f"<dd><code>{COURSE.as_posix()}</code> (links below open its files)</dd>" in html
+    assert "Negative discrimination (-0.51)" in html
+    listed = html.split('<ol class="flagged">')[1].split("</ol>")[0]
+    questions = re.findall(r'<p class="q"><a href="#q-[^"]+">(Q\d+) ', listed)
+    # the questions with something to check first, then in quiz order
+    assert questions == ["Q16", "Q17", "Q19", "Q1", "Q3", "Q5", "Q6", "Q8", "Q9", "Q11",
+                         "Q15", "Q20", "Q21"]  # fmt: skip
+    badges = re.findall(r'<span class="badge badge-(check|review)">', listed)
+    # each question's flags, what is probably wrong first: Q16 (3 checks), Q17 (1 check, 2
+    # reviews), Q19 (1 check), then 12 reviews of 10 questions
+    assert badges == ["check"] * 4 + ["review"] * 2 + ["check"] + ["review"] * 12
     few = (reports["few"] / "report.html").read_text(encoding="utf-8")
-    assert "too few learners (n=4; needs 10)" in few
+    assert "<small>too few learners</small></dd><dd>n=4; needs 10</dd>" in few  # pass rate
     xapi = (reports["xapi"] / "report.html").read_text(encoding="utf-8")
     assert "Learners opening each page" in xapi
     state = (reports["state"] / "report.html").read_text(encoding="utf-8")
-    assert '<th scope="row">I can listen without judging.</th>' in state
+    assert '<th scope="row" class="lead">I can listen without judging.</th>' in state
     assert "too few learners (n=11; needs 10)" not in state
+
+
+def _missing(html: str) -> list[str]:
+    """The figures the report says the data cannot give, as the page shows them."""
+    if '<section aria-labelledby="missing">' not in html:
+        return []
+    section = html.split('<section aria-labelledby="missing">')[1].split("</section>")[0]
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", section)]
+
+
+LRS = "the xAPI or cmi5 package through an LRS (cpd-pack report --lrs)"
+PAGES = (
+    "Where learners leave: learners reaching each unit and page."
+    "Why: Moodle&#39;s downloads list no pages. The package keeps the pages a learner opened in "
+    "its saved state (cmi.suspend_data), which no download includes."
+    f"Use instead: {LRS}: it sends an \u201cexperienced\u201d statement for every page opened."
+)
+RATINGS = (
+    "Self-assessment change from the start to the end of the course."
+    "Why: The package keeps each learner&#39;s ratings in its saved state (cmi.suspend_data), "
+    "which no download includes."
+    f"Use instead: {LRS}, with an LRS that has the xAPI State API, where the package saves its "
+    "state."
+)
+
+
+def test_moodle_input_says_what_it_cannot_show(reports: dict[str, Path]) -> None:
+    """Issue 12: the funnel and the self-assessment change "where the data has it"; Moodle's
+    downloads carry no pages and no suspend_data, so the page says so, why, and what to use."""
+    html = (reports["moodle"] / "report.html").read_text(encoding="utf-8")
+    assert _missing(html) == [PAGES, RATINGS]
+    assert "<strong>Pages and units reached: not available from Moodle's reports</strong>" in html
+    assert "<strong>Self-assessment change: not available from Moodle's reports</strong>" in html
+    html2004 = (reports["moodle2004"] / "report.html").read_text(encoding="utf-8")
+    assert _missing(html2004) == [
+        "Question figures: facility, discrimination, options chosen."
+        "Why: Moodle&#39;s Interactions report is empty for a SCORM 2004 activity: it reads only "
+        "SCORM 1.2 element names, although Moodle stored every answer."
+        f"Use instead: the SCORM 1.2 package in Moodle (its Interactions report), or {LRS}.",
+        PAGES,
+        RATINGS,
+    ]
+    assert "No quiz answers in this data, so no question figures" in html2004
+    assert 'id="questions"' not in html2004 and "No question is flagged." in html2004
+    assert _missing((reports["xapi"] / "report.html").read_text(encoding="utf-8")) == []
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +202,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", ["moodle", "xapi", "few", "state"])
+@pytest.mark.parametrize("name", ["moodle", "moodle2004", "xapi", "few", "state"])
 def test_html_in_chromium_is_clean_and_accessible(
     browser: Any, reports: dict[str, Path], name: str, size: str
 ) -> None:

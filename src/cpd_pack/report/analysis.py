@@ -323,12 +323,14 @@ def analyse(key: CourseKey, results: Results) -> Analysis:
     started = len(per_learner | per_submitter)
     reliability, reliability_n = _kr20(key, firsts)
     unit_funnel, page_funnel = _funnels(key, results)
-    course_funnel = (
-        FunnelStep("Known to the data", "course", len(results.learners), len(results.learners) - started),
-        FunnelStep("Started", "course", started, started - len(firsts)),
-        FunnelStep("Submitted the quiz", "course", len(firsts), len(firsts) - passed),
-        FunnelStep("Passed", "course", passed, 0),
-    )  # fmt: skip
+    steps = [("Known to the data", len(results.learners)), ("Started", started)]
+    if results.submissions:  # a Basic report, or Moodle's SCORM 2004 one, holds no answers
+        steps.append(("Submitted the quiz", len(firsts)))
+    steps.append(("Passed", passed))
+    course_funnel = tuple(
+        FunnelStep(label, "course", n, n - steps[i + 1][1] if i + 1 < len(steps) else 0)
+        for i, (label, n) in enumerate(steps)
+    )
     return Analysis(
         key=key,
         results=results,

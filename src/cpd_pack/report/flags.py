@@ -18,6 +18,8 @@ HARD = 0.30
 WEAK = 0.20
 DRAW_SHARE = 0.05
 DRAW_R = 0.10
+TITLES = {"key": "negative discrimination: check the key", "easy": "too easy",
+          "hard": "too hard", "weak": "weak discrimination", "sample": "too few answers"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class Flag:
     severity: str
     """``check`` (probably wrong) or ``review`` (worth a look)."""
     message: str
+    title: str = ""
+    """A few words for a table cell: ``too easy``, ``option C draws strong learners``."""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.question}: {self.message}"
@@ -46,14 +50,16 @@ def question_flags(stats: QuestionStats) -> list[Flag]:
     info = stats.question
     found: list[Flag] = []
 
-    def flag(kind: str, severity: str, message: str) -> None:
-        found.append(Flag(info.id, info.where, kind, severity, message))
+    def flag(kind: str, severity: str, message: str, title: str = "") -> None:
+        title = title or TITLES[kind]
+        found.append(Flag(info.id, info.where, kind, severity, message, title))
 
     for key in stats.recorded_keys:
         recorded = ", ".join(info.label(k) for k in key)
         now = ", ".join(info.label(k) for k in info.key)
         flag("key", "check", f"the package that produced this data marked {recorded} as the "
-             f"answer; the course source now says {now}: these results are for the old key")  # fmt: skip
+             f"answer; the course source now says {now}: these results are for the old key",
+             "key changed since this data")  # fmt: skip
     if stats.n == 0:
         flag("sample", "review", "no answers in this data: added or renamed since the package "
              "that produced the data was built?")  # fmt: skip
@@ -74,7 +80,7 @@ def question_flags(stats: QuestionStats) -> list[Flag]:
             flag("distractor", "check", f"option {option.label} draws strong learners "
                  f"(point-biserial {option.discrimination:.2f}; chosen by {_percent(upper)} of "
                  f"the top group, {_percent(lower)} of the bottom group): is it arguably right, "
-                 "or is the key unclear?")  # fmt: skip
+                 "or is the key unclear?", f"option {option.label} draws strong learners")  # fmt: skip
     if stats.facility > EASY:
         flag("easy", "review", f"too easy: {_percent(stats.facility)} answered correctly at "
              "the first attempt, so it tells learners apart very little")  # fmt: skip
@@ -89,10 +95,14 @@ def question_flags(stats: QuestionStats) -> list[Flag]:
     if unused and info.type != "true-false":
         names = ", ".join(unused)
         flag("unused", "review", f"nobody chose option{'s' * (len(unused) > 1)} {names}: "
-             "replace with a plausible distractor, or remove")  # fmt: skip
+             "replace with a plausible distractor, or remove",
+             f"option{'s' * (len(unused) > 1)} {names} never chosen")  # fmt: skip
     return found
 
 
 def all_flags(questions: tuple[QuestionStats, ...]) -> list[Flag]:
-    """Every question's flags, in quiz order."""
+    """Every question's flags, in quiz order; none when the data holds no answers at all (a
+    Basic report, or Moodle's empty SCORM 2004 Interactions report: a notice says so)."""
+    if not any(stats.n or stats.recorded_keys for stats in questions):
+        return []
     return [flag for stats in questions for flag in question_flags(stats)]

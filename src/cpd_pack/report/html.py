@@ -1,5 +1,5 @@
-"""The report as one self-contained HTML file: inline CSS, charts as inline SVG made here and
-drawn by the Jinja2 template (no script, nothing fetched at view time)."""
+"""The report as one self-contained HTML file: inline CSS, charts as inline SVG whose geometry
+:mod:`.charts` computes and the Jinja2 template draws (no script, nothing fetched at view time)."""
 
 from __future__ import annotations
 
@@ -10,74 +10,90 @@ from typing import Any
 
 import jinja2
 
+from cpd_pack.report import charts
 from cpd_pack.report.analysis import MIN_LEARNERS, Analysis
-from cpd_pack.report.flags import Flag
+from cpd_pack.report.flags import EASY, HARD, WEAK, Flag
 
 TEMPLATES = Path(__file__).parent / "templates"
-WIDTH, HEIGHT, PAD = 640, 240, 40
+SEVERITY = {"check": 0, "review": 1}
 
 
 @dataclass(frozen=True)
-class Bar:
-    """One bar of a chart, in SVG user units."""
+class Missing:
+    """A figure the inputs cannot give: what, why, and what to use instead."""
 
-    x: float
-    y: float
-    width: float
-    height: float
-    label: str
-    value: str
+    figure: str
+    why: str
+    instead: str
 
 
 def figure(value: float | None, n: int, kind: str = "share") -> str:
     """A figure with the learners it rests on, or why there is none."""
     if value is None:
         return f"too few learners (n={n}; needs {MIN_LEARNERS})"
-    text = f"{round(value * 100)}%" if kind == "share" else f"{value:.2f}"
-    return f"{text} (n={n})"
+    return f"{_value(value, kind)} (n={n})"
 
 
-def _histogram(bins: tuple[tuple[str, int], ...], pass_mark: float) -> dict[str, Any]:
-    top = max((count for _, count in bins), default=0) or 1
-    step = (WIDTH - 2 * PAD) / len(bins)
-    bars = [
-        Bar(PAD + i * step + 2, HEIGHT - PAD - (HEIGHT - 2 * PAD) * count / top, step - 4,
-            (HEIGHT - 2 * PAD) * count / top, label, str(count))
-        for i, (label, count) in enumerate(bins)
-    ]  # fmt: skip
-    return {"bars": bars, "top": top, "pass_x": PAD + (WIDTH - 2 * PAD) * pass_mark / 100}
+def _value(value: float, kind: str) -> str:
+    return f"{round(value * 100)}%" if kind == "share" else f"{value:.2f}".replace("-", "\u2212")
 
 
-def _quiz_map(analysis: Analysis) -> dict[str, Any]:
-    """Facility (x, 0-1) against point-biserial (y) for every question with both figures."""
-    points = [
-        (q.question.number, q.facility, q.point_biserial)
+def value(number: float | None, kind: str = "share") -> str:
+    """A figure alone (its n is shown beside it), or "too few" when there is none."""
+    return "too few" if number is None else _value(number, kind)
+
+
+def missing(analysis: Analysis) -> list[Missing]:
+    """What Moodle's SCORM reports cannot give for this course, and what to use instead."""
+    if not any(source.startswith("Moodle report") for source in analysis.results.sources):
+        return []
+    lrs = "the xAPI or cmi5 package through an LRS (cpd-pack report --lrs)"
+    found = []
+    if analysis.attempts and not analysis.submissions:
+        found.append(Missing(
+            "Question figures: facility, discrimination, options chosen",
+            "Moodle's Interactions report is empty for a SCORM 2004 activity: it reads only "
+            "SCORM 1.2 element names, although Moodle stored every answer.",
+            f"the SCORM 1.2 package in Moodle (its Interactions report), or {lrs}.",
+        ))  # fmt: skip
+    if not analysis.page_funnel:
+        found.append(Missing(
+            "Where learners leave: learners reaching each unit and page",
+            "Moodle's downloads list no pages. The package keeps the pages a learner opened in "
+            "its saved state (cmi.suspend_data), which no download includes.",
+            f"{lrs}: it sends an \u201cexperienced\u201d statement for every page opened.",
+        ))  # fmt: skip
+    if analysis.key.statements and not analysis.self_assessment:
+        found.append(Missing(
+            "Self-assessment change from the start to the end of the course",
+            "The package keeps each learner's ratings in its saved state (cmi.suspend_data), "
+            "which no download includes.",
+            f"{lrs}, with an LRS that has the xAPI State API, where the package saves its state.",
+        ))  # fmt: skip
+    return found
+
+
+def _groups(analysis: Analysis, flags: list[Flag]) -> list[dict[str, Any]]:
+    """Flagged questions, those with something to check first, then in quiz order."""
+    by_id = {q.question.id: q for q in analysis.questions}
+    groups: dict[str, list[Flag]] = {}
+    for flag in flags:
+        groups.setdefault(flag.question, []).append(flag)
+    found = [
+        {"stats": by_id[qid], "flags": sorted(found, key=lambda f: SEVERITY[f.severity])}
+        for qid, found in groups.items()
+        if qid in by_id
+    ]
+    return sorted(
+        found, key=lambda g: (SEVERITY[g["flags"][0].severity], g["stats"].question.number)
+    )
+
+
+def _points(analysis: Analysis, worst: dict[str, str]) -> list[tuple[int, float, float, str]]:
+    return [
+        (q.question.number, q.facility, q.point_biserial, worst.get(q.question.id, ""))
         for q in analysis.questions
         if q.facility is not None and q.point_biserial is not None
-    ]
-    low = min([-0.2, *(p[2] for p in points)])
-    high = max([0.8, *(p[2] for p in points)])
-
-    def y(value: float) -> float:
-        return HEIGHT - PAD - (HEIGHT - 2 * PAD) * (value - low) / (high - low)
-
-    return {
-        "points": [
-            {"x": PAD + (WIDTH - 2 * PAD) * f, "y": y(r), "label": str(n), "f": f, "r": r}
-            for n, f, r in points
-        ],
-        "zero": y(0.0),
-        "weak": y(0.2),
-        "low": low,
-        "high": high,
-    }
-
-
-def _funnel(steps: tuple[Any, ...]) -> list[Bar]:
-    top = max((s.reached for s in steps), default=0) or 1
-    return [
-        Bar(220, 6 + i * 26, (WIDTH - 260) * s.reached / top, 18, s.label, str(s.reached))
-        for i, s in enumerate(steps)
     ]
 
 
@@ -90,26 +106,46 @@ def render_html(analysis: Analysis, flags: list[Flag], out_dir: Path, generated:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    root = analysis.key.root.as_posix().rstrip("/") + "/"
 
     def source_href(where: str) -> str:
         file = where.rsplit(":", 1)[0]
         return Path(os.path.relpath(Path(file).resolve(), out_dir.resolve())).as_posix()
 
-    env.filters["figure"] = figure
-    env.filters["source_href"] = source_href
+    def source_label(where: str) -> str:
+        return where.removeprefix(root)
+
+    env.filters.update(figure=figure, value=value, source_href=source_href)
+    env.filters["source_label"] = source_label
     by_question: dict[str, list[Flag]] = {}
+    worst: dict[str, str] = {}
     for flag in flags:
         by_question.setdefault(flag.question, []).append(flag)
+        if SEVERITY[flag.severity] < SEVERITY.get(worst.get(flag.question, ""), 9):
+            worst[flag.question] = flag.severity
+    points = _points(analysis, worst)
+    page_groups: dict[str, list[Any]] = {}
+    for step in analysis.page_funnel:
+        page_groups.setdefault(step.group, []).append(step)
+    steps = analysis.course_funnel
+    bins, mark = analysis.score_bins, analysis.key.pass_mark
     return env.get_template("report.html").render(
         a=analysis,
         flags=flags,
+        groups=_groups(analysis, flags),
         by_question=by_question,
-        histogram=_histogram(analysis.score_bins, analysis.key.pass_mark),
-        quiz_map=_quiz_map(analysis),
-        funnel=_funnel(analysis.course_funnel),
+        missing=missing(analysis),
+        charts={
+            size: {
+                "histogram": charts.histogram(bins, mark, width),
+                "map": charts.quiz_map(points, width, EASY, HARD, WEAK),
+                "funnel": charts.funnel(steps, width),
+            }
+            for size, width in (("wide", charts.WIDE), ("narrow", charts.NARROW))
+        },
+        has_map=bool(points),
+        page_groups=list(page_groups.items()),
+        thresholds={"easy": EASY, "hard": HARD, "weak": WEAK},
         min_learners=MIN_LEARNERS,
-        width=WIDTH,
-        height=HEIGHT,
-        pad=PAD,
         generated=generated,
     )
