@@ -146,6 +146,17 @@ def test_image_width_and_align_are_checked(tmp_path: Path) -> None:
     ]
 
 
+def test_an_image_still_needs_its_alt_key(tmp_path: Path) -> None:
+    """alt stays required; only an explicit alt: "" marks an image as decorative."""
+    root = Path(shutil.copytree(COURSES / "mini", tmp_path / "c"))
+    unit = root / "units" / "01-start.yaml"
+    text = unit.read_text(encoding="utf-8").replace("          alt: A red square\n", "")
+    unit.write_text(text, encoding="utf-8")
+    assert _problems(root) == [
+        "units/01-start.yaml:28:9: pages[1].blocks[4].image.alt: required key is missing"
+    ]
+
+
 # --------------------------------------------------------------------------- the site
 
 
