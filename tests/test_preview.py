@@ -294,6 +294,18 @@ def test_xapi_rebuilds_keep_the_launcher_and_its_registration(course: Path) -> N
         assert srv.launcher is not None and srv.launcher.activity_id == f"{iri}-2"
 
 
+def test_templates_override_and_are_watched_too(course: Path, tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    (theme / "static" / "css").mkdir(parents=True)
+    css = theme / "static" / "css" / "cpd.css"
+    css.write_text("body { color: #111; }\n", encoding="utf-8")
+    with PreviewServer(course, "scorm12", port=0, templates_dir=theme) as srv:
+        assert fetch(srv.url + "content/1/css/cpd.css") == (200, b"body { color: #111; }\n")
+        css.write_text("body { color: #222; }\n", encoding="utf-8")
+        wait_for(lambda: srv.build is not None and srv.build.number == 2)
+        assert fetch(srv.url + "content/2/css/cpd.css") == (200, b"body { color: #222; }\n")
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -322,11 +334,16 @@ def test_cli_calls_the_preview_server(course: Path, monkeypatch: pytest.MonkeyPa
     result = CliRunner().invoke(cli, ["preview", str(course), "-f", "cmi5", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert result.output == "Preview: http://127.0.0.1:8123/  (Ctrl+C stops)\nStopped.\n"
-    assert _FakeServer.calls == [((course, "cmi5"), {"port": 8123, "on_message": click.echo})]
+    assert _FakeServer.calls == [
+        ((course, "cmi5"), {"port": 8123, "templates_dir": None, "on_message": click.echo})
+    ]
     assert opened == []
-    result = CliRunner().invoke(cli, ["preview", str(course), "--open"])
+    result = CliRunner().invoke(cli, ["preview", str(course), "--open", "--templates", str(course)])
     assert result.exit_code == 0, result.output
-    assert _FakeServer.calls[1] == ((course, "scorm2004"), {"port": 8000, "on_message": click.echo})
+    assert _FakeServer.calls[1] == (
+        (course, "scorm2004"),
+        {"port": 8000, "templates_dir": course, "on_message": click.echo},
+    )
     assert opened == ["http://127.0.0.1:8123/"]
 
 

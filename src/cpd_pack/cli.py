@@ -404,8 +404,16 @@ def launch(
     show_default=True,
     help="Port on 127.0.0.1 (0 picks a free one).",
 )
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of templates that override the built-in ones (watched too).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def preview(course_dir: Path, fmt: str, port: int, open_browser: bool) -> None:
+def preview(
+    course_dir: Path, fmt: str, port: int, templates_dir: Path | None, open_browser: bool
+) -> None:
     """Preview a course in an LMS-like page that logs every runtime call or statement.
 
     Builds into a temporary folder and serves it on 127.0.0.1 beside a live log (SCORM:
@@ -423,7 +431,9 @@ def preview(course_dir: Path, fmt: str, port: int, open_browser: bool) -> None:
     from cpd_pack.preview import PreviewServer
 
     gc.enable()  # a long-running server, unlike the other commands
-    with PreviewServer(course_dir, fmt, port=port, on_message=click.echo) as server:
+    with PreviewServer(
+        course_dir, fmt, port=port, templates_dir=templates_dir, on_message=click.echo
+    ) as server:
         click.echo(f"Preview: {server.url}  (Ctrl+C stops)")
         if open_browser:
             webbrowser.open(server.url)

@@ -47,14 +47,17 @@ def describe_error(exc: CpdPackError) -> str:
     return exc.format_message()
 
 
-def build_preview(course_dir: Path, fmt: str, folder: Path, number: int) -> PreviewBuild:
-    """Build ``course_dir`` as ``fmt`` into the empty ``folder`` (extracted when SCORM).
+def build_preview(
+    course_dir: Path, fmt: str, folder: Path, number: int, templates_dir: Path | None = None
+) -> PreviewBuild:
+    """Build ``course_dir`` as ``fmt`` into the empty ``folder`` (extracted when SCORM), with
+    the templates of ``templates_dir`` first, as ``build --templates`` does.
 
     Raises :class:`~cpd_pack.exceptions.CourseError` or another ``CpdPackError`` when the course
     does not build; ``folder`` may then hold part of the build.
     """
     started = time.perf_counter()
-    built = build_packages(course_dir, [fmt], folder)
+    built = build_packages(course_dir, [fmt], folder, templates_dir)
     title = built.outline.course.title if built.outline is not None else course_dir.name
     found = PreviewBuild(
         number, folder, built.paths[0], title, 0.0, tuple(str(w) for w in built.warnings)

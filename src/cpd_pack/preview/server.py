@@ -32,8 +32,9 @@ class PreviewError(CpdPackError):
 
 class PreviewServer:
     """Serve ``course_dir`` built as ``fmt`` on 127.0.0.1 in an LMS-like page; use as a context
-    manager. Rebuilds when a file under ``course_dir`` changes; a build that fails is reported
-    (``error``) while the last good build stays up. ``on_message`` gets each line worth printing.
+    manager. Rebuilds when a file under ``course_dir`` (or ``templates_dir``, the templates that
+    override the built-in ones) changes; a build that fails is reported (``error``) while the
+    last good build stays up. ``on_message`` gets each line worth printing.
     """
 
     def __init__(
@@ -42,6 +43,7 @@ class PreviewServer:
         fmt: str = "scorm2004",
         *,
         port: int = 8000,
+        templates_dir: Path | None = None,
         on_message: Callable[[str], None] | None = None,
         debounce_ms: int = 300,
     ) -> None:
@@ -50,6 +52,7 @@ class PreviewServer:
                 f"unknown format {fmt!r}; expected one of: {', '.join(FORMAT_LABELS)}"
             )
         self.course_dir = Path(course_dir)
+        self.templates_dir = templates_dir
         self.format = fmt
         self.port = port
         self.on_message = on_message
@@ -61,7 +64,8 @@ class PreviewServer:
         """How many builds have failed so far."""
         self.launcher: LaunchServer | None = None
         """xAPI and cmi5: the ``cpd-pack launch`` server that plays the LMS and keeps statements."""
-        self._watcher = Watcher(self.course_dir, self._changed, debounce_ms=debounce_ms)
+        watched = [self.course_dir, *([templates_dir] if templates_dir else [])]
+        self._watcher = Watcher(watched, self._changed, debounce_ms=debounce_ms)
         self._lock = threading.Lock()  # build, error, statements
         self._build_lock = threading.Lock()  # one build at a time
         self._builds = 0
@@ -165,7 +169,9 @@ class PreviewServer:
             folder = self._tmp / f"build-{self._builds}"
             folder.mkdir()
             try:
-                new = build_preview(self.course_dir, self.format, folder, self._builds)
+                new = build_preview(
+                    self.course_dir, self.format, folder, self._builds, self.templates_dir
+                )
                 if not self.scorm:
                     self._serve_xapi(new)
             except CpdPackError as exc:

@@ -10,16 +10,20 @@ from watchfiles import watch
 
 
 class Watcher:
-    """Call ``on_change`` with the changed paths after each burst of changes under ``folder``.
+    """Call ``on_change`` with the changed paths after each burst of changes under ``folders``.
 
     ``debounce_ms`` groups an editor's several writes into one call. :meth:`start` returns once
     the folder is being watched; :meth:`close` stops the thread.
     """
 
     def __init__(
-        self, folder: Path, on_change: Callable[[set[str]], None], *, debounce_ms: int = 300
+        self,
+        folders: list[Path],
+        on_change: Callable[[set[str]], None],
+        *,
+        debounce_ms: int = 300,
     ) -> None:
-        self.folder = folder
+        self.folders = folders
         self.on_change = on_change
         self.debounce_ms = debounce_ms
         self._stop = threading.Event()
@@ -27,7 +31,7 @@ class Watcher:
         self._thread: threading.Thread | None = None
 
     def start(self) -> Watcher:
-        """Start watching; wait (at most 5 s) until the folder is watched."""
+        """Start watching; wait (at most 5 s) until the folders are watched."""
         self._thread = threading.Thread(
             target=self._run, name="cpd-pack-preview-watch", daemon=True
         )
@@ -37,7 +41,7 @@ class Watcher:
 
     def _run(self) -> None:
         changes = watch(
-            self.folder,
+            *self.folders,
             debounce=self.debounce_ms,
             step=50,
             stop_event=self._stop,
