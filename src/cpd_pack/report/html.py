@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,12 @@ from cpd_pack.report.flags import EASY, HARD, WEAK, Flag
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEVERITY = {"check": 0, "review": 1}
+EMPHASIS = re.compile(r"(?<!\w)(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
+def plain(markdown: str) -> str:
+    """A question's prompt without its Markdown emphasis markers (``*Gillick*`` -> Gillick)."""
+    return EMPHASIS.sub(r"\2", markdown)
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,7 @@ def render_html(analysis: Analysis, flags: list[Flag], out_dir: Path, generated:
 
     env.filters.update(figure=figure, value=value, source_href=source_href)
     env.filters["source_label"] = source_label
+    env.filters["plain"] = plain
     by_question: dict[str, list[Flag]] = {}
     worst: dict[str, str] = {}
     for flag in flags:
