@@ -272,3 +272,41 @@ def test_answers_equal_what_moodle_stored() -> None:
     assert read == stored
     assert sum(len(answers) for answers in read.values()) == 44 * 21
     assert {(a.learner, a.attempt): a.score for a in results.attempts if a.score} == grades
+
+
+def test_self_assessment_ratings_recorded_as_interactions(tmp_path: Path) -> None:
+    """Packages that record each rating as a likert interaction (``sa-before-<statement>``,
+    ``sa-after-<statement>``) give the self-assessment change from Moodle's Interactions
+    report: the first attempt's ratings before, the last attempt's after."""
+    from cpd_pack.report.html import missing
+
+    mini = FIXTURES / "courses" / "mini"
+    parts = ("Question", "Response", "Right answer", "Result")
+    header = ["Name", "Email address", "Attempt", "Started on", "Last accessed on", "Score", "SCO"]
+    header += [f"{part} {n}" for n in range(5) for part in parts]
+    lines = ["\t".join(header)]
+    for i in range(12):
+        after = {0: "2", 1: "3"}.get(i, "4")
+        s2 = ("sa-before-s2", "1", "", "neutral") if i < 5 else ("", "", "", "")
+        blocks = [("sa-before-listen", "2", "", "neutral"), s2, ("q-single", "b", "b", "correct"),
+                  ("sa-after-listen", after, "", "neutral"), ("sa-after-s2", "3", "", "neutral")]  # fmt: skip
+        lines.append("\t".join([f"L{i}", f"l{i}@example.com", "1", "-", "-", "80", "80",
+                                *(cell for block in blocks for cell in block)]))  # fmt: skip
+    retake = [("sa-after-listen", "5", "", "neutral"), ("q-single", "a", "b", "wrong")]
+    lines.append("\t".join(["L1", "l1@example.com", "2", "-", "-", "0", "0",
+                            *(cell for block in retake for cell in block)]))  # fmt: skip
+    path = tmp_path / "sa.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = collect(mini, [path])
+    assert result.results.ratings["l0@example.com"] == ("21", "23")
+    assert result.results.ratings["l1@example.com"] == ("21", "53")
+    assert result.results.ratings["l7@example.com"] == ("20", "43")
+    assert result.results.unknown == {}
+    assert (result.submissions, result.submitters) == (13, 12)
+    listen, s2 = result.self_assessment
+    assert (listen.id, listen.n, listen.before, listen.improved) == ("listen", 12, 2.0, 11 / 12)
+    assert listen.after == (2 + 5 + 10 * 4) / 12
+    assert (s2.id, s2.n, s2.before, s2.after, s2.improved) == ("s2", 5, None, None, None)
+    assert [m.figure for m in missing(result)] == [
+        "Where learners leave: learners reaching each unit and page"
+    ]

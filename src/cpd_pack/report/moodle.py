@@ -4,7 +4,9 @@ Moodle writes them as it does (see ``tests/fixtures/moodle-reports/README.md``):
 tab-separated UTF-8 with one header line; interaction blocks are numbered from 0
 (``Question N``, ``Response N``, ``Right answer N``, ``Result N``) and a retake in the same launch
 appends its blocks to the same row, so a new submission starts where a question id repeats. SCORM
-1.2 responses are option ids joined by ``,`` and true/false is ``t``/``f``.
+1.2 responses are option ids joined by ``,`` and true/false is ``t``/``f``. A self-assessment
+rating, in packages that record one as a likert interaction (``sa-before-<statement>``,
+``sa-after-<statement>``, the scale point as response), is a rating, not a question.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from cpd_pack.report.results import Answer, Attempt, ReportError, Results, Submi
 FIXED = ("Name", "Email address", "Attempt", "Started on", "Last accessed on", "Score")
 BLOCK = re.compile(r"^(Question|Response|Right answer|Result) (\d+)$")
 SEPARATORS = re.compile(r"\[,\]|,")
+RATING = re.compile(r"^sa-(before|after)-(.+)$")
 TRUE_FALSE = {"t": "true", "f": "false", "true": "true", "false": "false"}
 NO_2004_INTERACTIONS = (
     "{file}: Moodle's Interactions report holds no answers, although {scored} attempt(s) have "
@@ -101,15 +104,26 @@ def _response(raw: str) -> tuple[str, ...]:
     return tuple(part for part in SEPARATORS.split(raw) if part)
 
 
+Ratings = dict[tuple[str, int], dict[str, dict[str, str]]]
+"""(learner, attempt) -> phase (``before``/``after``) -> statement id -> scale point."""
+
+
 def _submissions(
     blocks: list[tuple[str, ...]], learner: str, attempt: str, key: CourseKey,
-    results: Results,
+    results: Results, ratings: Ratings,
 ) -> list[Submission]:  # fmt: skip
-    """Split one row's interaction blocks into submissions (a repeated question id starts one)."""
+    """Split one row's interaction blocks into submissions (a repeated question id starts one);
+    self-assessment ratings go to ``ratings``."""
     found: list[list[Answer]] = []
     seen: set[str] = set()
+    statements = dict(key.statements)
     for question, response, right, result in blocks:
         if not question:
+            continue
+        rating = RATING.match(question)
+        if rating and rating.group(2) in statements:
+            phase = ratings.setdefault((learner, int(attempt)), {"before": {}, "after": {}})
+            phase[rating.group(1)][rating.group(2)] = response.strip()
             continue
         if question in seen or not found:
             found.append([])
@@ -121,6 +135,28 @@ def _submissions(
         correct = result.strip().lower() == "correct"
         found[-1].append(Answer(question, _response(response), correct, _response(right) or None))
     return [Submission(learner, attempt, tuple(answers)) for answers in found if answers]
+
+
+def _fold(ratings: Ratings, key: CourseKey) -> dict[str, tuple[str, str]]:
+    """Each learner's ratings as one digit per statement (0: not rated): the first attempt's
+    "before" ratings and the last attempt's "after" ones."""
+    first: dict[str, dict[str, str]] = {}
+    last: dict[str, dict[str, str]] = {}
+    for (learner, _), phases in sorted(ratings.items(), key=lambda item: item[0][1]):
+        for sid, value in phases["before"].items():
+            first.setdefault(learner, {}).setdefault(sid, value)
+        last.setdefault(learner, {}).update(phases["after"])
+
+    def digits(found: dict[str, str]) -> str:
+        return "".join(
+            value if len(value := found.get(sid, "0")) == 1 and value in "123456789" else "0"
+            for sid, _ in key.statements
+        )
+
+    return {
+        learner: (digits(first.get(learner, {})), digits(last.get(learner, {})))
+        for learner in first.keys() | last.keys()
+    }
 
 
 def read_moodle(path: Path, key: CourseKey) -> Results:
@@ -152,6 +188,7 @@ def read_moodle(path: Path, key: CourseKey) -> Results:
     parts = ("Question", "Response", "Right answer", "Result")
     columns = [tuple(blocks[n].get(part, -1) for part in parts) for n in sorted(blocks)]
     results = Results(sources=[f"Moodle report {path.name}"])
+    ratings: Ratings = {}
     interactions = 0
     for line, fields in rows:
         if len(fields) > len(header):
@@ -178,10 +215,11 @@ def read_moodle(path: Path, key: CourseKey) -> Results:
             Attempt(learner, number, score, "" if score is not None else status)
         )
         cells = [tuple(fields[i] if i >= 0 else "" for i in block) for block in columns]
-        found = _submissions(cells, learner, number, key, results)
+        found = _submissions(cells, learner, number, key, results, ratings)
         interactions += sum(1 for cell in cells if cell[0])
         results.submissions += found
     results.submissions.sort(key=lambda s: int(s.attempt))  # stable: a row's blocks stay in order
+    results.ratings = _fold(ratings, key)
     scored = sum(a.score is not None and a.score > 0 for a in results.attempts)
     if blocks and not interactions and scored:
         results.notices.append(NO_2004_INTERACTIONS.format(file=path.name, scored=scored))
