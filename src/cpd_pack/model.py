@@ -376,7 +376,7 @@ class Quiz:
     title: str = rule("Final quiz", nonempty=True)
     intro: str = ""
     shuffle: bool = False
-    """Shuffle the order of the questions and of each question's options, anew every attempt."""
+    """Shuffle each question's options, anew every attempt (true-false never)."""
     max_attempts: int | None = rule(None, ge=1, le=1295)
     """Submits allowed; None: unlimited. The last failed one is reported as failed."""
     draw: int | None = rule(None, ge=1)

@@ -1,7 +1,8 @@
 """Question pools: the checks a quiz's pool, topics and scenarios must pass, and the draw.
 
 An attempt draws ``quiz.drawn`` questions from the bank: ``per_topic`` counts from each topic
-(in the order the mapping lists them), else ``draw`` from the whole bank, else every question.
+(in the order the mapping lists them), else ``draw`` from the whole bank, else every question;
+they are shown in bank order, a scenario's questions together where its first one falls.
 The draw is a pure function of the shuffle seed kept in the saved state and the attempt number
 (the number of submits before it), so a resumed attempt gets the same questions back and a
 retake gets a new draw, with nothing more to save. ``templates/static/js/questions.js``
@@ -133,10 +134,7 @@ def draw(quiz: Quiz, seed: int, attempt: int) -> list[int]:
         chosen = pick(every, quiz.draw)
     else:
         chosen = every
-    if quiz.shuffle:
-        chosen = pick(chosen, len(chosen))
-    else:
-        chosen.sort()
+    chosen.sort()  # in bank order (a unit's questions together); shuffle is for options
     # a scenario's questions stay together, where its first question falls
     groups: dict[str, list[int]] = {}
     order: list[list[int]] = []

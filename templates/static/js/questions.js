@@ -48,7 +48,7 @@
       });
     } else if (quiz.draw && quiz.draw < qs.length) chosen = pick(every, quiz.draw);
     else chosen = every;
-    chosen = quiz.shuffle ? pick(chosen, chosen.length) : chosen.sort(function (a, b) { return a - b; });
+    chosen.sort(function (a, b) { return a - b; }); // in bank order; quiz.shuffle is for options
     var groups = {}, order = []; // a scenario's questions stay together, where its first one falls
     chosen.forEach(function (i) {
       var sid = qs[i].scenario;
