@@ -121,8 +121,9 @@ def test_cli_new_then_build(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["new", str(folder)])
     assert (result.exit_code, result.output) == (
         0,
-        f"{folder.as_posix()}: a new course in 9 files; build it with:\n"
-        f"  cpd-pack build {folder.as_posix()}\n",
+        f"{folder.as_posix()}: a new course in 9 files. Next:\n"
+        f"  cpd-pack preview {folder.as_posix()} --open   see it as a learner does\n"
+        f"  cpd-pack build {folder.as_posix()}            make the zips\n",
     )
     built = runner.invoke(cli, ["build", str(folder), "-f", "scorm12", "-o", str(tmp_path / "d")])
     assert built.exit_code == 0, built.output

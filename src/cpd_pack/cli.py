@@ -250,11 +250,15 @@ def new(folder: Path) -> None:
       cpd-pack new my-course
       cpd-pack new first-course && cpd-pack build first-course
     """
+    import shlex
+
     from cpd_pack.scaffold import create_course
 
     written = create_course(folder)
-    click.echo(f"{folder.as_posix()}: a new course in {len(written)} files; build it with:")
-    click.echo(f"  cpd-pack build {folder.as_posix()}")
+    shown = shlex.quote(folder.as_posix())
+    click.echo(f"{folder.as_posix()}: a new course in {len(written)} files. Next:")
+    click.echo(f"  cpd-pack preview {shown} --open   see it as a learner does")
+    click.echo(f"  cpd-pack build {shown}            make the zips")
 
 
 @cli.command()
