@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from harness import LmsServer, NoLmsRun
     from playwright.sync_api import Page
 
+    from conftest import CourseKit
+
 pytestmark = pytest.mark.usefixtures("no_404s")
 
 PHONE = {"width": 375, "height": 812}
@@ -344,7 +346,8 @@ def test_exit_asks_first_and_is_gone_afterwards(
     assert page.is_hidden('[data-action="exit"]')
     assert page.is_disabled('[data-action="exit"]')
     assert page.text_content("[data-exit-message]") == (
-        "Your progress has been saved. You can close this window."
+        "No learning platform was found: your progress is kept in this browser only, and opening"
+        " the course here again carries on. You can close this window."
     )
 
 
@@ -463,3 +466,23 @@ def test_the_contents_are_grouped_by_unit_with_progress(
     page.click('[data-action="next"]')  # ... and it opens again on the next page in it
     assert page.evaluate("() => document.querySelector('[data-unit=\"finish\"]').open") is True
     assert page.evaluate(progress) == ["1 of 2 seen", f"1 of {EXTRA_PAGES} seen", "2 of 3 seen"]
+
+
+@pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])
+def test_a_package_opened_from_disk_keeps_the_progress_across_a_reload(
+    page: Page, http_server: LmsServer, mini_kit: CourseKit, fmt: str
+) -> None:
+    """A SCORM package opened directly (no LMS API found, not in a frame) keeps its state in
+    localStorage too; the SCORM adapters' own two-window copy is left as it was."""
+    run = no_lms(page, http_server, mini_kit.package(fmt))
+    assert "kept in this browser only" in (page.text_content("#cpd-notice") or "")
+    ids = mini_kit.page_ids
+    page.click('[data-action="next"]')
+    page.click('[data-action="next"]')
+    page.reload()
+    page.wait_for_function(
+        "() => document.getElementById('cpd-page-count').textContent.startsWith('Page 3 ')"
+    )
+    assert visible_section(page) == ids[2]
+    assert page.text_content("#cpd-progress-text") == f"3 of {len(ids)} pages seen"
+    assert run.page_errors == []

@@ -1,5 +1,5 @@
 """A SCORM package opened directly (no LMS API anywhere): the course works and says that
-progress is not being recorded, without any console or page error."""
+progress is kept in this browser only (issue 9), without any console or page error."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from conftest import CourseKit
 
 pytestmark = pytest.mark.usefixtures("no_404s")
+NOTICE = (
+    "There is no learning platform here, so your progress is kept in this browser only:"
+    " if you reload the page, you carry on where you left off."
+)
 
 
 @pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])
@@ -30,7 +34,7 @@ def test_course_works_without_an_lms(
     assert run.url.endswith("/index.html")
     assert frame.evaluate("() => window.CPD_LMS.format") == fmt
     assert frame.is_visible("#cpd-notice")
-    assert frame.text_content("#cpd-notice") == "Progress is not being recorded."
+    assert frame.text_content("#cpd-notice") == NOTICE
     assert frame.is_visible(f'section[data-page="{ids[0]}"]')
 
     frame.click('[data-action="next"]')
@@ -60,6 +64,6 @@ def test_course_works_without_an_lms(
     frame.click('[data-action="exit-confirm"]')  # Exit asks first
     assert frame.is_visible("#cpd-exited")
     assert frame.evaluate("() => document.activeElement.id") == "cpd-exited-title"
-    assert "progress was not recorded" in (frame.text_content("[data-exit-message]") or "")
+    assert "kept in this browser only" in (frame.text_content("[data-exit-message]") or "")
     assert run.console_errors == []
     assert run.page_errors == []

@@ -42,7 +42,7 @@
   /* Every adapter's start() is asynchronous (xAPI and cmi5 fetch a token and state first). */
   whenReady(() => {
     let started;
-    try { started = Promise.resolve(LMS.start({ courseId: D.course.id, hash: D.hash })); } catch (e) { started = Promise.reject(e); }
+    try { started = Promise.resolve(LMS.start({ courseId: D.course.id })); } catch (e) { started = Promise.reject(e); }
     started.catch(() => window.CPD_API.offline()).then(run);
   }, 0);
 
@@ -117,6 +117,7 @@
     if (twins()) report();
     if (earned() && !S.day) S.day = Math.floor(Date.now() / 86400000);
     S.page = current;
+    keep();
     if (!recording) return;
     const st = steps();
     // progress_measure is 1.0 exactly when the completion rule holds (§1.3)
@@ -126,6 +127,21 @@
     const owed = LMS.save({ location: D.pages[current].id, suspendData: data, progress: progress });
     mirror(data);
     if (commit || owed === true) LMS.commit();
+  }
+
+  /* ---- no learning platform at all (a package opened from disk, or the none adapter): the
+     state is kept in this browser (localStorage, by course id and structure hash), so a reload
+     carries on. Not in a frame, where an LMS may still come (below). The SCORM adapters' copy
+     for two windows (further below) is another key. ---- */
+  let top = true;
+  try { top = window.parent === window && !window.opener; } catch (e) { top = false; }
+  const localKey = "cpd-pack.progress|" + D.course.id + "|" + D.hash;
+  const local = () => !info.connected && !info.initFailed && (LMS.format === "none" || top);
+  function keep() {
+    try { if (local()) storage().setItem(localKey, ST.structural(S, D) + ST.reflections(S.refl)); } catch (e) { /* none or full */ }
+  }
+  function kept() {
+    try { return local() ? ST.decode(storage().getItem(localKey) || "", D) : null; } catch (e) { return null; }
   }
 
   /* ---- an LMS that did not answer at first: its API came after the wait (pitfall 18), or
@@ -278,7 +294,7 @@
     try { framed = window.parent !== window; } catch (e) { framed = true; }
     // Inside an LMS frame the window is the LMS's own (Moodle ignores suspendAll, §11.15).
     $("[data-exit-message]").textContent = !info.connected
-      ? T(info.initFailed ? "exit.init_failed" : "exit.no_lms")
+      ? T(info.initFailed ? "exit.init_failed" : local() ? "exit.local" : "exit.no_lms")
       : T(!recording ? "exit.not_recorded" : kept ? "exit.kept" : "exit.unconfirmed") + T(framed ? "exit.framed" : "exit.window");
     $$(".cpd-page").forEach((s) => { s.hidden = s.id !== "cpd-exited"; });
     $("#cpd-pager").hidden = true;
@@ -371,7 +387,7 @@
   if (window.ResizeObserver) new ResizeObserver(sizeHead).observe(head);
   function notice() {
     $("#cpd-notice").textContent = info.notice ? T("notice." + info.notice) : info.connected ? (recording ? "" : T("notice.review"))
-      : T(info.initFailed ? "notice.init_failed" : "notice.not_recorded");
+      : T(info.initFailed ? "notice.init_failed" : local() ? "notice.local" : "notice.not_recorded");
   }
   notice();
   if (phone()) $("#cpd-toc").open = false;
@@ -384,7 +400,7 @@
     refresh();
   }
   // the saved state is the attempt's own (resumed, or shown again in review mode)
-  const saved = resumed(info);
+  const saved = resumed(info) || kept();
   if (saved) S = saved;
   paint();
   R.lostNotice(S.lost.map((l, i) => l && !S.refl[i]), false);
