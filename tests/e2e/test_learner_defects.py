@@ -43,8 +43,9 @@ def _extra_unit() -> str:
     return f"id: extra\ntitle: Extra\npages:\n{pages}"
 
 
-def build_learner_site(mini_dir: Path, work: Path, elsewhere: str) -> Path:
-    """The test course (see the module docstring) as a site folder with the ``none`` adapter."""
+def build_learner_site(mini_dir: Path, work: Path, elsewhere: str, quiz: str = "") -> Path:
+    """The test course (see the module docstring) as a site folder with the ``none`` adapter;
+    ``quiz``: more quiz settings (YAML lines)."""
     course = work / "course"
     shutil.copytree(mini_dir, course)
     yaml = course / "course.yaml"
@@ -52,7 +53,7 @@ def build_learner_site(mini_dir: Path, work: Path, elsewhere: str) -> Path:
     yaml.write_text(
         text.replace(
             "  - units/01-start.yaml\n", "  - units/01-start.yaml\n  - units/02-extra.yaml\n"
-        ),
+        ).replace("quiz:\n", "quiz:\n" + quiz),
         encoding="utf-8",
     )
     (course / "units" / "02-extra.yaml").write_text(_extra_unit(), encoding="utf-8")
@@ -303,6 +304,33 @@ def test_a_failed_attempt_marks_choices_and_wrong_questions_without_the_key(
     page.click("[data-results-next] a")
     assert visible_section(page) == "certificate"
     assert page.evaluate("() => document.activeElement.id") == "title-certificate"
+
+
+def test_the_last_failed_attempt_shows_the_key_and_the_feedback(
+    page: Page, http_server: LmsServer, mini_dir: Path, tmp_path: Path
+) -> None:
+    """With no attempt left there is nothing to hand over: the key and all feedback are shown."""
+    site = build_learner_site(
+        mini_dir, tmp_path, http_server.url(ELSEWHERE), quiz="  max_attempts: 1\n"
+    )
+    open_course(page, http_server, site)
+    goto(page, "final-quiz")
+    answer(page, "q-single", ["b"])  # wrong
+    answer(page, "q-multi", ["a", "b"])
+    answer(page, "q-tf", ["false"])
+    page.click('[data-action="submit-quiz"]')
+    assert page.text_content("[data-results-verdict]") == (
+        "You have not passed yet. The pass mark is 70%. You have used your only attempt."
+    )
+    assert page.text_content("[data-results-next]") == "Read the feedback above."
+    assert page.is_hidden('[data-action="retake-quiz"]')
+    keys = page.eval_on_selector_all(
+        ".cpd-option.is-key", "els => els.map(e => e.closest('[data-question]').dataset.question)"
+    )
+    assert sorted(keys) == ["q-multi", "q-multi", "q-single", "q-tf"]
+    shown = "els => els.filter(e => !e.hidden).length"
+    assert page.eval_on_selector_all("#cpd-quiz [data-option-feedback]", shown) == 6
+    assert page.is_visible('[data-question="q-tf"] [data-qfeedback="correct"]')
 
 
 # --------------------------------------------------------------------------- 5. hint once
