@@ -404,6 +404,10 @@ def test_a_knowledge_check_gives_a_second_try_and_marks_the_choice(
         )
         == 0
     )
+    page.click('label[for="kc-kc-listen-a"]')  # another choice: the old marks go
+    assert page.eval_on_selector_all(f"{kc} .cpd-option.is-chosen", marked) == []
+    assert page.text_content(f"{kc} [data-verdict]") == ""
+    page.click('label[for="kc-kc-listen-b"]')
     page.click('[data-action="check"][data-question="kc-listen"]')  # the same wrong answer again
     assert page.text_content(f"{kc} [data-verdict]") == "Not quite."
     assert page.eval_on_selector_all(f"{kc} .cpd-option.is-chosen", marked) == [

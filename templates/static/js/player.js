@@ -337,6 +337,7 @@
     if (m) { S[m[1]][D.statements.indexOf(m[2])] = parseInt(t.value, 10) || 0; R.ratings(); save(false); }
     // keep answers not yet submitted, so a resumed attempt gets them back (state.py QUIZ)
     if (name.indexOf("q-") === 0) Q.changed(t);
+    if (name.indexOf("kc-") === 0) Q.checkChanged(t);
     const r = t.getAttribute("data-reflection");
     if (r) { const i = R.index(r); S.refl[i] = t.value; dirty[i] = true; save(true, i); } // on blur
   });

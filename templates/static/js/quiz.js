@@ -65,6 +65,11 @@ window.CPD_QUIZ = function (P) {
     feedback(el, q, list, true);
     P.save(true);
   }
+  /* A new choice after a wrong try: the old marks and message go. */
+  function checkChanged(input) {
+    const i = D.checks.map((q) => q.id).indexOf(input.name.slice(3));
+    if (i >= 0 && !P.S.done[i]) clearFeedback($('[data-check="' + D.checks[i].id + '"]'));
+  }
   function paintChecks() {
     D.checks.forEach((q, i) => {
       const el = $('[data-check="' + q.id + '"]');
@@ -218,6 +223,6 @@ window.CPD_QUIZ = function (P) {
     el.scrollIntoView({ block: "start" });
     if (inp) inp.focus({ preventScroll: true });
   }
-  return { isRight, rightCount, percent, check, paintChecks, shuffle, quizView, submitQuiz, retake, changed, toQuestion,
+  return { isRight, rightCount, percent, check, checkChanged, paintChecks, shuffle, quizView, submitQuiz, retake, changed, toQuestion,
     locked, shown: () => { shownAt = Date.now(); } };
 };
