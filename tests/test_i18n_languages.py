@@ -111,8 +111,14 @@ def test_every_entry_is_translated() -> None:
         for lang in LANGUAGES
     }
     assert same == {
-        "fr": ["block.audio", "cert.signature", "date.long", "quiz.question_link"],
-        "de": ["block.audio", "block.video"],
+        "fr": [
+            "block.audio",
+            "cert.signature",
+            "date.long",
+            "question.position",
+            "quiz.question_link",
+        ],
+        "de": ["block.audio", "block.video", "question.position"],
         "es": ["block.audio"],
         "cy": ["date.long"],
     }
