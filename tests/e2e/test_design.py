@@ -95,7 +95,8 @@ class Player:
         for p in self.data["pages"]:
             self.go(p["id"])
         self.go(self.page_id("quiz_page"))
-        self.answer_quiz(right=True)
+        if self.frame.is_visible('[data-action="submit-quiz"]'):  # not passed in an earlier visit
+            self.answer_quiz(right=True)
         self.go(self.page_id("certificate_page"))
         self.frame.wait_for_selector("#cpd-certificate:not([hidden])")
 
