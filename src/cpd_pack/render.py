@@ -25,6 +25,7 @@ ADAPTER_BASES = {
 STATIC_FILES = {  # archive path -> path under the templates folder
     "css/cpd.css": "static/css/cpd.css",
     "js/certificate.js": "static/js/certificate.js",
+    "js/contents.js": "static/js/contents.js",
     "js/player.js": "static/js/player.js",
     "js/questions.js": "static/js/questions.js",
     "js/quiz.js": "static/js/quiz.js",

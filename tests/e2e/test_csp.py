@@ -103,7 +103,16 @@ def test_the_policy_is_in_every_page_with_these_directives(sites: dict[str, Path
         '<script type="application/json" id="cpd-data">',  # data, which CSP does not block
         *(
             f'<script src="js/{n}.js">'
-            for n in ("lz-string", "state", "lms", "certificate", "quiz", "reflections", "player")
+            for n in (
+                "lz-string",
+                "state",
+                "lms",
+                "certificate",
+                "contents",
+                "quiz",
+                "reflections",
+                "player",
+            )
         ),
     ]
 

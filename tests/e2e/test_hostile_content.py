@@ -52,6 +52,7 @@ RUNTIME_SCRIPTS = [
     "js/state.js",
     "js/lms.js",
     "js/certificate.js",
+    "js/contents.js",
     "js/quiz.js",
     "js/reflections.js",
     "js/player.js",

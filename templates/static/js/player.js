@@ -9,9 +9,9 @@
  * #cpd-cert-missing [data-cert-needs], [data-sa-before|after=<sid>], #cpd-exited [data-exit-message],
  * #cpd-lost [data-lost-text] [data-lost-list] (reflections the LMS had no room for),
  * [data-action=download-reflections|dismiss-lost].
- * Split along its seams: js/quiz.js (knowledge checks, quiz) and js/reflections.js (ratings,
- * reflections) are loaded before this file and get its context P; this file keeps the state,
- * LMS reporting, navigation and contents, exit, wiring and launch. */
+ * Split along its seams: js/contents.js (page on view, contents list), js/quiz.js (knowledge
+ * checks, quiz) and js/reflections.js (ratings, reflections) are loaded before this file and get
+ * its context P; this file keeps the state, LMS reporting, navigation, exit, wiring and launch. */
 (function () {
   "use strict";
   const LMS = window.CPD_LMS;
@@ -57,7 +57,7 @@
     get recording() { return recording; }, get passMark() { return passMark; }, get maxAttempts() { return maxAttempts; },
     attemptsLeft: () => attemptsLeft(), save: save, report: report, refresh: refresh,
     pageTitle: (id) => D.pages.filter((p) => p.id === id)[0].title };
-  const Q = window.CPD_QUIZ(P), R = window.CPD_REFLECTIONS(P);
+  const Q = window.CPD_QUIZ(P), R = window.CPD_REFLECTIONS(P), C = window.CPD_CONTENTS(P);
 
   /* Structural state always fits (checked at build time); reflections get the room left.
      When they do not fit, the longest are left out (the one being written last) and the learner
@@ -229,46 +229,15 @@
     if (exited || i < 0 || i >= N) return;
     current = i;
     S.seen[i] = true;
-    $$(".cpd-page").forEach((s) => { s.hidden = s.getAttribute("data-page") !== D.pages[i].id; });
-    $$("[data-goto]").forEach((a) => {
-      const id = a.getAttribute("data-goto");
-      if (id === D.pages[i].id) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
-    });
-    // keep the current page in view in the contents list, which scrolls on its own
-    const nav = $(".cpd-nav"), link = $('[aria-current="page"]', nav);
-    if (link && nav.clientHeight < nav.scrollHeight &&
-        (link.offsetTop < nav.scrollTop || link.offsetTop + link.offsetHeight > nav.scrollTop + nav.clientHeight)) {
-      nav.scrollTop = link.offsetTop - nav.clientHeight / 3;
-    }
-    $('[data-action="prev"]').disabled = i === 0;
-    $('[data-action="next"]').disabled = i === N - 1;
-    $("#cpd-page-count").textContent = T("pager.count", { n: fmt(i + 1), total: fmt(N) });
+    C.current(i);
     if (D.pages[i].id === D.quiz_page) Q.shown();
     refresh();
-    const unit = $('[data-unit="' + D.units[D.pages[i].unit].id + '"]');
-    if (unit) unit.open = true; // the current unit's pages stay listed
-    if (focus) {
-      // on a phone the contents close first; then the view goes to the new page's title
-      if (phone()) $("#cpd-toc").open = false;
-      const title = $("#title-" + D.pages[i].id);
-      title.focus({ preventScroll: true });
-      const pos = getComputedStyle(head).position, over = pos === "sticky" || pos === "fixed" ? head.offsetHeight : 0;
-      window.scrollTo(0, Math.max(0, title.getBoundingClientRect().top + window.scrollY - over));
-    }
+    if (focus) C.toTitle(i);
     report();
     save(true);
   }
   function refresh() {
-    const n = seenCount(), bar = $("#cpd-progress");
-    D.pages.forEach((p, i) => { const m = $('[data-seen-for="' + p.id + '"]'); if (m) m.hidden = !S.seen[i]; });
-    bar.setAttribute("aria-valuenow", String(n));
-    bar.setAttribute("aria-valuetext", T("progress.text", { seen: fmt(n), total: fmt(N) }));
-    $(".cpd-progress-bar", bar).style.width = (100 * n / N) + "%";
-    $("#cpd-progress-text").textContent = T("progress.text", { seen: fmt(n), total: fmt(N) });
-    D.units.forEach((u, k) => { // [data-unit-progress=<unit id>]: pages seen in each unit
-      const el = $('[data-unit-progress="' + u.id + '"]'), at = D.pages.map((p, j) => j).filter((j) => D.pages[j].unit === k);
-      if (el) el.textContent = T("nav.unit_progress", { seen: fmt(at.filter((j) => S.seen[j]).length), total: fmt(at.length) });
-    });
+    C.progress();
     certificate();
   }
 
@@ -307,7 +276,6 @@
   }
 
   /* ---- wiring ---- */
-  const phone = () => !!(window.matchMedia && window.matchMedia("(max-width: 40em)").matches);
   document.addEventListener("click", (ev) => {
     // a submitted quiz's answers stay readable (aria-disabled) but cannot change
     if (ev.target.closest('#cpd-quiz input[aria-disabled="true"]')) { ev.preventDefault(); return; }
@@ -391,7 +359,7 @@
       : T(info.initFailed ? "notice.init_failed" : local() ? "notice.local" : "notice.not_recorded");
   }
   notice();
-  if (phone()) $("#cpd-toc").open = false;
+  C.start();
   /* Show the state S in every page (at launch, and after a merge). */
   function paint() {
     Q.shuffle();
