@@ -7,7 +7,7 @@
  * {location, suspendData, completed, passed, failed, scoreRaw, savedAt}. */
 (function () {
   "use strict";
-  var X = window.CPD_XAPI_CLIENT;
+  var X = window.CPD_XAPI_CLIENT, RESPONDED = "http://adlnet.gov/expapi/verbs/responded";
 
   /* An address to go back to: http(s) only, never a javascript: or data: URL from a launch. */
   function safeURL(url) {
@@ -101,11 +101,13 @@
         send("answered", q, { response: response(a), success: !!a.correct,
           duration: X.duration(a.latencySeconds) }, "allowed");
       },
-      /* r = {id, value}: a self-assessment rating, a likert interaction (activities.py ratings) */
+      /* r = {id, value}: a self-assessment rating, a likert interaction (activities.py ratings),
+         "responded" (ADL's verb for a response that is neither right nor wrong) */
       recordRating: function (r) {
         var def = (defs.ratings || {})[r.id];
-        if (!L || !def) return;
-        send("answered", def, { response: String(r.value) }, "allowed");
+        if (!L || !def || ended) return;
+        L.client.send({ actor: L.actor, verb: { id: RESPONDED, display: { "en-US": "responded" } }, object: def,
+          context: L.context("allowed"), result: { response: String(r.value) } });
       },
       /* r = {completed, passed, final, scorePercent, points, maxPoints}; passed and completed at
          most once per registration, no failed after passed (cmi5 §9.3 rules, kept in xAPI too). */
