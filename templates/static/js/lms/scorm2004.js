@@ -118,10 +118,11 @@
     recordAnswer: function (a) {
       // the LMS's count misses records still waiting to be sent (scorm-api.js)
       var count = Math.max(parseInt(get(C.el.count), 10) || 0, next), max = C.limits.interactions;
-      if (a.index === 0 || base === null) {
-        base = count + a.total <= max ? count : Math.max(0, (Math.floor(max / a.total) - 1) * a.total);
+      var index = a.index || 0, total = a.total || 1; // without them: one record appended
+      if (index === 0 || base === null) {
+        base = count + total <= max ? count : Math.max(0, (Math.floor(max / total) - 1) * total);
       }
-      var n = base + a.index, p = C.el.ix + n + ".";
+      var n = base + index, p = C.el.ix + n + ".";
       if (n >= max) return;
       next = Math.max(next, n + 1);
       // dependency order: id first, then type, then responses (§3.2; 408 otherwise)
