@@ -275,3 +275,11 @@ def test_every_in_text_citation_is_in_the_references() -> None:
         if not any(author in line and year in line for line in references)
     )
     assert missing == []
+
+
+def test_multiple_response_prompts_leave_the_hint_to_the_player(outline: Outline) -> None:
+    """The player adds "(choose all that apply)"; a prompt saying it too reads twice (issue 9)."""
+    questions = [*outline.quiz_questions, *outline.knowledge_checks]
+    multiple = [q for q in questions if q.type == "multiple"]
+    assert len(multiple) >= 5
+    assert [q.id for q in multiple if "all that apply" in q.prompt.lower()] == []
