@@ -65,3 +65,10 @@ def test_prompts_lose_their_markdown_emphasis() -> None:
     assert plain("What does *Gillick competence* mean? **Both**, _either_; snake_case; 2 * 3") == (
         "What does Gillick competence mean? Both, either; snake_case; 2 * 3"
     )
+
+
+def test_histogram_leaves_room_over_the_tallest_bar() -> None:
+    one = histogram((("0-9", 0), ("60-69", 1)), 60, WIDE)
+    assert [t.label for t in one["y_ticks"]] == ["0", "1", "2"]
+    five = histogram((("0-9", 5),), 60, WIDE)
+    assert [t.label for t in five["y_ticks"]] == ["0", "2", "4", "6"]

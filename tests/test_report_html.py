@@ -133,6 +133,11 @@ def test_html_is_self_contained_and_links_to_the_source(reports: dict[str, Path]
     assert badges == ["check"] * 4 + ["review"] * 2 + ["check"] + ["review"] * 12
     few = (reports["few"] / "report.html").read_text(encoding="utf-8")
     assert "<small>too few learners</small></dd><dd>n=4; needs 10</dd>" in few  # pass rate
+    assert (  # one sentence instead of ten identical "too few" flags
+        "<p>Every flagged question has too few answers for figures: at most 4 learners answered a "
+        "question at a first attempt, and figures need 10." in few
+    )
+    assert '<ol class="flagged">' not in few
     xapi = (reports["xapi"] / "report.html").read_text(encoding="utf-8")
     assert "Learners opening each page" in xapi
     state = (reports["state"] / "report.html").read_text(encoding="utf-8")

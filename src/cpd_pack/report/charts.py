@@ -75,7 +75,8 @@ def nice_top(largest: int) -> tuple[int, int]:
 def histogram(bins: Sequence[tuple[str, int]], pass_mark: float, width: int) -> dict[str, Any]:
     """Learners per ten-point band of their best score, with the pass mark."""
     frame = _frame(width, 260)
-    top, step = nice_top(max((count for _, count in bins), default=0))
+    largest = max((count for _, count in bins), default=0)
+    top, step = nice_top(largest + max(1, largest // 10))  # room for the labels over the bars
     band = (frame.x1 - frame.x0) / max(len(bins), 1)
     bars = []
     for i, (label, count) in enumerate(bins):
