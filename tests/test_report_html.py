@@ -83,6 +83,10 @@ def test_cli_output_and_files(reports: dict[str, Path]) -> None:
     assert questions["q-relational-depth"]["facility"] == 0.5
     summary = {row["figure"]: row["value"] for row in data["tables"]["summary"]}
     assert (summary["learners in the data"], summary["attempts"]) == (41, 44)
+    first = data["tables"]["flags"][0]
+    assert (first["question"], first["severity"], first["title"]) == (
+        "q-alliance-outcome", "review", "option D never chosen",
+    )  # fmt: skip
 
 
 def test_cli_usage_errors(tmp_path: Path) -> None:

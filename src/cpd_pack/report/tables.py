@@ -81,6 +81,7 @@ def tables(analysis: Analysis, flags: list[Flag]) -> dict[str, Rows]:
                 "source": f.where,
                 "kind": f.kind,
                 "severity": f.severity,
+                "title": f.title,
                 "message": f.message,
             }
             for f in flags
