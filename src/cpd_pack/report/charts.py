@@ -105,7 +105,7 @@ def quiz_map(
 
     ``points`` are (question number, facility, point-biserial, worst flag severity or "").
     """
-    frame = _frame(width, 320)
+    frame = _frame(width, 320 if width >= WIDE else 420)  # taller on a phone: fewer overlaps
     low = math.floor(min([-0.2, *(p[2] for p in points)]) * 5) / 5
     high = math.ceil(max([0.8, *(p[2] for p in points)]) * 5) / 5
     low, high = max(low, -1.0), min(high, 1.0)
