@@ -191,3 +191,16 @@ def test_an_ods_that_is_not_a_moodle_report_names_the_header(tmp_path: Path) -> 
         f"{path}:1: header: not a Moodle SCORM report download: the column(s) 'Email address', "
         "'Attempt', 'Started on', 'Last accessed on', 'Score' are missing (found Name, Grade)"
     )
+
+
+def test_a_large_repetitive_export_is_not_taken_for_a_bomb(tmp_path: Path) -> None:
+    """Spreadsheet XML compresses more than 100 times (the limit for a package member); an ODS
+    may compress up to 500 times, being read as a stream."""
+    cells = "".join(_cell(f"<text:p>q-{j % 21} L</text:p>") for j in range(175))
+    rows = "".join(f"<table:table-row>{cells.replace(' L<', f' learner{i}<')}</table:table-row>\n"
+                   for i in range(300))  # fmt: skip
+    path = _ods(tmp_path / "large.ods", _sheets(rows))
+    info = zipfile.ZipFile(path).getinfo("content.xml")
+    assert info.file_size > 3 * 1024**2 and info.file_size > 100 * info.compress_size
+    found = list(ods_rows(path))
+    assert len(found) == 300 and found[299][1][:2] == ["q-0 learner299", "q-1 learner299"]

@@ -30,8 +30,10 @@ OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 NUMBERS = frozenset({"float", "percentage", "currency"})
-LIMITS = Limits(max_entries=1_000, max_total_size=1024**3)
-"""An ODS export is a handful of members; content.xml of 10,000 learners is about 250 MB."""
+LIMITS = Limits(max_entries=1_000, max_total_size=1024**3, max_ratio=500)
+"""An ODS export is a handful of members; content.xml of 10,000 learners is about 150 MB and,
+being repetitive XML, compresses about 100 times: more than a package may (it is read as a
+stream, never whole), less than deflate's limit of about 1,000 that a zip bomb reaches."""
 MAX_COLUMNS = 16_384
 """LibreOffice's column limit: more non-empty columns than this are refused."""
 MAX_ROWS = 1_048_576
@@ -43,11 +45,15 @@ _ROW, _CELL, _COVERED = (
 )
 _TABLE, _P = f"{{{TABLE}}}table", f"{{{TEXT}}}p"
 _ANNOTATION = f"{{{OFFICE}}}annotation"
+_ROWS_REPEATED = f"{{{TABLE}}}number-rows-repeated"
+_COLUMNS_REPEATED = f"{{{TABLE}}}number-columns-repeated"
+_VALUE_TYPE, _VALUE = f"{{{OFFICE}}}value-type", f"{{{OFFICE}}}value"
+_STRING_VALUE = f"{{{OFFICE}}}string-value"
 
 
 def _repeat(element: etree._Element, name: str) -> int:
-    raw = element.get(f"{{{TABLE}}}{name}", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    raw = element.get(name)
+    return int(raw) if raw is not None and raw.isdigit() and raw != "0" else 1
 
 
 def _text(element: etree._Element) -> str:
@@ -83,12 +89,14 @@ def cell_text(cell: etree._Element) -> str:
     """What a text export shows for one ``table:table-cell`` (empty for a covered cell)."""
     if cell.tag == _COVERED:
         return ""
-    kind = cell.get(f"{{{OFFICE}}}value-type", "")
-    value = cell.get(f"{{{OFFICE}}}value")
-    if kind in NUMBERS and value is not None:
-        return _number(value)
-    if kind == "string" and cell.get(f"{{{OFFICE}}}string-value") is not None:
-        return cell.get(f"{{{OFFICE}}}string-value", "")
+    attrib = cell.attrib
+    kind = attrib.get(_VALUE_TYPE, "")
+    if kind in NUMBERS and _VALUE in attrib:
+        return _number(attrib[_VALUE])
+    if kind == "string" and _STRING_VALUE in attrib:
+        return attrib[_STRING_VALUE]
+    if len(cell) == 1 and cell[0].tag == _P and not len(cell[0]):
+        return cell[0].text or ""  # the usual cell: one paragraph of plain text
     return "\n".join(_text(p) for p in cell.iter(_P) if not _in_annotation(p, cell))
 
 
@@ -108,7 +116,7 @@ def _cells(row: etree._Element, where: str) -> list[str]:
     for cell in row:
         if cell.tag not in (_CELL, _COVERED):
             continue
-        text, count = cell_text(cell), _repeat(cell, "number-columns-repeated")
+        text, count = cell_text(cell), _repeat(cell, _COLUMNS_REPEATED)
         if not text:
             pending += count
             continue
@@ -134,7 +142,7 @@ def _table_rows(source: IO[bytes], label: str) -> Iterator[tuple[int, list[str]]
             continue
         if event == "start" or tables != 1 or depth != 1:
             continue
-        count = _repeat(element, "number-rows-repeated")
+        count = _repeat(element, _ROWS_REPEATED)
         cells = _cells(element, f"{label}:{number + 1}")
         element.clear()
         while element.getprevious() is not None:
