@@ -5,13 +5,16 @@ covered cells) and hostile zips are handled as documented."""
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cpd_pack.report.course import load_key
+from cpd_pack.report.course import CourseKey, load_key
 from cpd_pack.report.moodle import _rows, read_moodle
 from cpd_pack.report.ods import MAX_ROWS, ods_rows
 from cpd_pack.report.results import ReportError
@@ -27,6 +30,11 @@ NS = (
     'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
 )
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+@functools.cache
+def _key() -> CourseKey:
+    return load_key(COURSE)
 
 
 def _padded(rows: list[tuple[int, list[str]]], width: int) -> list[tuple[int, list[str]]]:
@@ -204,3 +212,28 @@ def test_a_large_repetitive_export_is_not_taken_for_a_bomb(tmp_path: Path) -> No
     assert info.file_size > 3 * 1024**2 and info.file_size > 100 * info.compress_size
     found = list(ods_rows(path))
     assert len(found) == 300 and found[299][1][:2] == ["q-0 learner299", "q-1 learner299"]
+
+
+xml_parts = st.sampled_from([
+    "<table:table-row>", "</table:table-row>", "<table:table-cell>", "</table:table-cell>",
+    "<text:p>", "</text:p>", "<text:s text:c='2'/>", "<text:line-break/>", "Name", "x",
+    "<table:table-cell office:value-type='float' office:value='1e400'/>",
+    "<table:table-cell table:number-columns-repeated='-3'/>",
+    "<table:covered-table-cell table:number-columns-repeated='99999999'/>",
+    "<table:table-row table:number-rows-repeated='0'>", "&amp;", "&bogus;", "<!DOCTYPE x>",
+])  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(parts=st.lists(xml_parts, max_size=12), raw=st.binary(max_size=64))
+def test_any_ods_reads_or_fails_plainly(tmp_path: Path, parts: list[str], raw: bytes) -> None:
+    key = _key()
+    table = _sheets("".join(parts))
+    for path in (_ods(tmp_path / "f.ods", table), tmp_path / "raw.ods"):
+        if path.name == "raw.ods":
+            path.write_bytes(raw)
+        try:
+            read_moodle(path, key)
+        except ReportError as exc:
+            assert exc.message.startswith(str(path))
