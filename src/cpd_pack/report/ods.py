@@ -92,9 +92,9 @@ def cell_text(cell: etree._Element) -> str:
     attrib = cell.attrib
     kind = attrib.get(_VALUE_TYPE, "")
     if kind in NUMBERS and _VALUE in attrib:
-        return _number(attrib[_VALUE])
+        return _number(str(attrib[_VALUE]))
     if kind == "string" and _STRING_VALUE in attrib:
-        return attrib[_STRING_VALUE]
+        return str(attrib[_STRING_VALUE])
     if len(cell) == 1 and cell[0].tag == _P and not len(cell[0]):
         return cell[0].text or ""  # the usual cell: one paragraph of plain text
     return "\n".join(_text(p) for p in cell.iter(_P) if not _in_annotation(p, cell))
