@@ -69,6 +69,7 @@ def test_every_page_is_a_section_and_scripts_load_in_order(
         "js/lms.js",
         "js/certificate.js",
         "js/contents.js",
+        "js/questions.js",
         "js/quiz.js",
         "js/reflections.js",
         "js/player.js",

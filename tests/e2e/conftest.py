@@ -172,11 +172,20 @@ class CourseKit:
 
     def answer_quiz(self, frame: Frame, answers: dict[str, list[str]], submit: bool = True) -> None:
         """Choose ``answers`` (qid -> option ids) on the quiz page and submit the quiz."""
-        for q in self.questions:
+        for q in self.drawn(frame):  # a pool shows some of the bank's questions
             self.choose(frame, "q", q, answers[q.id])
         if submit:
             frame.click('[data-action="submit-quiz"]')
             frame.wait_for_selector("#cpd-quiz-results:not([hidden])")
+
+    def drawn(self, frame: Frame) -> list[Question]:
+        """The quiz questions the player shows in this attempt (all, unless the quiz is a pool)."""
+        shown = frame.eval_on_selector_all(
+            "#cpd-quiz [data-question]:not([hidden])",
+            "els => els.map(e => e.getAttribute('data-question'))",
+        )
+        by_id = {q.id: q for q in self.questions}
+        return [by_id[qid] for qid in shown]
 
     def all_correct(self) -> dict[str, list[str]]:
         return {q.id: self.correct(q) for q in self.questions}

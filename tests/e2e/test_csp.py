@@ -109,6 +109,7 @@ def test_the_policy_is_in_every_page_with_these_directives(sites: dict[str, Path
                 "lms",
                 "certificate",
                 "contents",
+                "questions",
                 "quiz",
                 "reflections",
                 "player",

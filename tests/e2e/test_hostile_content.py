@@ -53,6 +53,7 @@ RUNTIME_SCRIPTS = [
     "js/lms.js",
     "js/certificate.js",
     "js/contents.js",
+    "js/questions.js",
     "js/quiz.js",
     "js/reflections.js",
     "js/player.js",

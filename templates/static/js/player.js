@@ -214,7 +214,7 @@
     const passed = !D.quiz ? null : quizPassed() || held.success === "passed" ? true : S.quiz.state === "f" ? false : null;
     const points = score === null ? null : rightCount(S.quiz.answers);
     return { completed: completedForLms(), passed: passed, final: passed === false && !attemptsLeft(), scorePercent: score,
-      points: points, maxPoints: QUIZ.length };
+      points: points, maxPoints: Q.total() };
   }
   function report() {
     if (!recording) return;
@@ -302,7 +302,14 @@
   document.addEventListener("change", (ev) => {
     const t = ev.target, name = t.name || "";
     const m = /^sa-(before|after)-(.+)$/.exec(name);
-    if (m) { S[m[1]][D.statements.indexOf(m[2])] = parseInt(t.value, 10) || 0; R.ratings(); save(false); }
+    if (m) {
+      const v = parseInt(t.value, 10) || 0, legend = t.closest("fieldset").querySelector("legend");
+      S[m[1]][D.statements.indexOf(m[2])] = v;
+      R.ratings();
+      save(false);
+      // a likert interaction per statement and phase, so a CPD portfolio shows the ratings (README)
+      if (recording && v && LMS.recordRating) LMS.recordRating({ id: m[1] + "-" + m[2], value: v, description: legend.lastChild.textContent.trim() });
+    }
     // keep answers not yet submitted, so a resumed attempt gets them back (state.py QUIZ)
     if (name.indexOf("q-") === 0) Q.changed(t);
     if (name.indexOf("kc-") === 0) Q.checkChanged(t);

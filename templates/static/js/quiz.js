@@ -5,21 +5,28 @@
  * #cpd-quiz-message [data-unanswered-list], #cpd-quiz-results [data-results-wrong]. */
 window.CPD_QUIZ = function (P) {
   "use strict";
-  const D = P.D, T = P.T, fmt = P.fmt, pct = P.pct, $ = P.$, $$ = P.$$, QUIZ = P.QUIZ;
+  const D = P.D, T = P.T, fmt = P.fmt, pct = P.pct, $ = P.$, $$ = P.$$, BANK = P.QUIZ;
+  const H = window.CPD_QUESTIONS, blank = window.CPD_STATE.answer.blank;
   const changedAt = {}, tried = {};
-  let shownAt = Date.now();
+  let shownAt = Date.now(), QUIZ = BANK.slice(); // the questions of this attempt (js/questions.js draw)
+  const bank = (q) => BANK.indexOf(q); // answers are kept per bank question (state.py QUIZ)
 
   const box = (q) => $('[data-question="' + q.id + '"]');
-  function chosen(el, q) { return q.options.map((id) => !!$('input[value="' + id + '"]:checked', el)); }
-  function setChosen(el, q, list) { q.options.forEach((id, k) => { $('input[value="' + id + '"]', el).checked = !!list[k]; }); }
-  const isRight = (q, list) => q.options.every((id, k) => list[k] === (q.correct.indexOf(id) >= 0));
-  const rightCount = (answers) => QUIZ.filter((q, i) => isRight(q, answers[i])).length;
+  function chosen(el, q) { return H.custom(q) ? H.read(el, q) : q.options.map((id) => !!$('input[value="' + id + '"]:checked', el)); }
+  function setChosen(el, q, list) {
+    if (H.custom(q)) H.paint(el, q, list);
+    else q.options.forEach((id, k) => { $('input[value="' + id + '"]', el).checked = !!list[k]; });
+  }
+  const isRight = (q, list) => H.custom(q) ? H.isRight(q, list) : q.options.every((id, k) => list[k] === (q.correct.indexOf(id) >= 0));
+  const answered = (q, list) => H.custom(q) ? H.answered(q, list) : list.some(Boolean);
+  const rightCount = (answers) => QUIZ.filter((q) => isRight(q, answers[bank(q)])).length;
   const percent = (answers) => Math.round(10000 * rightCount(answers) / QUIZ.length) / 100;
   const number = (q) => T("quiz.question_link", { n: fmt(QUIZ.indexOf(q) + 1) });
 
   /* The learner's own choices are always marked; the key (correct answers, per-option and
      question feedback) only when reveal is true. */
   function feedback(el, q, list, reveal) {
+    if (H.custom(q)) { H.mark(el, q, list, reveal, T); return; }
     const right = isRight(q, list);
     $("[data-verdict]", el).textContent = T(right ? "question.correct" : "question.incorrect");
     $$("[data-qfeedback]", el).forEach((f) => { f.hidden = !reveal || f.getAttribute("data-qfeedback") !== (right ? "correct" : "incorrect"); });
@@ -45,6 +52,7 @@ window.CPD_QUIZ = function (P) {
     $$("[data-qfeedback], [data-option-feedback], [data-answer-mark], [data-chosen-mark]", el).forEach((f) => { f.hidden = true; });
     $$(".cpd-option", el).forEach((li) => { li.classList.remove("is-chosen", "is-key"); });
     el.classList.remove("is-correct", "is-incorrect");
+    H.clear(el);
   }
 
   /* ---- knowledge checks: a wrong answer gets another try (tries, from the course) before the
@@ -87,17 +95,34 @@ window.CPD_QUIZ = function (P) {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
   }
+  /* The attempt on show: the one being answered, or after a submit the one submitted. */
+  const attempt = () => P.S.quiz.state === "0" ? P.S.quiz.submits : Math.max(0, P.S.quiz.submits - 1);
+  /* Draw this attempt's questions (the same for the same seed and attempt: nothing more is saved),
+     put them and their scenarios in order, number them, then shuffle each one's options. */
   function shuffle() {
-    const S = P.S;
-    if (!D.quiz || !D.quiz.shuffle) return;
-    if (!S.quiz.seed) {
+    const S = P.S, form = $("#cpd-quiz");
+    if (!D.quiz || !form) return;
+    const pooled = D.quiz.draw < BANK.length;
+    if (!S.quiz.seed && (D.quiz.shuffle || pooled)) {
       const a = new Uint32Array(1);
       if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(a); else a[0] = Math.random() * 4294967296;
       S.quiz.seed = (a[0] & 0xffffff) || 1;
     }
+    QUIZ = H.draw(D.quiz, S.quiz.seed, attempt()).map((i) => BANK[i]);
+    const end = $("#cpd-quiz-message"), placed = {};
+    BANK.forEach((q) => { box(q).hidden = QUIZ.indexOf(q) < 0; });
+    $$("[data-scenario]", form).forEach((s) => { s.hidden = true; });
+    QUIZ.forEach((q, n) => {
+      const sc = q.scenario && !placed[q.scenario] && $('[data-scenario="' + q.scenario + '"]', form);
+      if (sc) { placed[q.scenario] = true; sc.hidden = false; form.insertBefore(sc, end); }
+      form.insertBefore(box(q), end);
+      const num = $(".cpd-qnum", box(q));
+      if (num) num.textContent = T("question.number", { n: fmt(n + 1), total: fmt(QUIZ.length) });
+    });
+    if (!D.quiz.shuffle) return;
     QUIZ.forEach((q) => {
-      if (q.type === "true-false") return;
-      let h = S.quiz.seed;
+      if (q.type === "true-false" || H.custom(q)) return;
+      let h = S.quiz.seed ^ Math.imul(attempt(), 0x9e3779b1); // options in a new order every attempt
       for (let c = 0; c < q.id.length; c++) h = Math.imul(h ^ q.id.charCodeAt(c), 16777619);
       const rnd = random(h), list = $(".cpd-options", box(q)), at = (li) => q.options.indexOf(li.getAttribute("data-option"));
       const items = $$("li", list).sort((a, b) => at(a) - at(b)); // from source order, so it can run again
@@ -128,20 +153,26 @@ window.CPD_QUIZ = function (P) {
     el.append(parts[0], a, parts[1] || "");
   }
   const locked = () => P.S.quiz.state !== "0";
+  /* What the learner sees of a submitted attempt (quiz.feedback): score, questions or full. */
+  function level() {
+    const S = P.S, policy = D.quiz.feedback || { afterFail: "questions", afterPass: "full", afterLast: "full" };
+    return S.quiz.state === "p" ? policy.afterPass : P.attemptsLeft() ? policy.afterFail : policy.afterLast;
+  }
   function quizView() {
     const S = P.S, submitted = locked(), form = $("#cpd-quiz"), res = $("#cpd-quiz-results");
     if (!form) return;
-    const passed = S.quiz.state === "p", last = S.quiz.state === "f" && !P.attemptsLeft();
-    // answered controls stay readable: aria-disabled (clicks are refused in js/player.js)
-    $$("input", form).forEach((inp) => { if (submitted) inp.setAttribute("aria-disabled", "true"); else inp.removeAttribute("aria-disabled"); });
+    const passed = S.quiz.state === "p", shows = submitted ? level() : "";
+    // answered controls stay readable: aria-disabled (clicks are refused in js/player.js), typed ones read-only
+    $$("input, select", form).forEach((inp) => { if (submitted) inp.setAttribute("aria-disabled", "true"); else inp.removeAttribute("aria-disabled"); });
+    $$("input[data-typed]", form).forEach((inp) => { inp.readOnly = submitted; });
     form.classList.toggle("is-submitted", submitted);
     $('[data-action="submit-quiz"]').hidden = submitted;
     res.hidden = !submitted;
-    QUIZ.forEach((q, i) => {
-      const el = box(q);
-      setChosen(el, q, S.quiz.answers[i]);
+    QUIZ.forEach((q) => {
+      const el = box(q), a = S.quiz.answers[bank(q)];
+      setChosen(el, q, a);
       unanswered(el, false);
-      if (submitted) feedback(el, q, S.quiz.answers[i], passed || last); else clearFeedback(el);
+      if (shows === "questions" || shows === "full") feedback(el, q, a, shows === "full"); else clearFeedback(el);
     });
     if (!submitted) return;
     const right = rightCount(S.quiz.answers), max = P.maxAttempts;
@@ -152,24 +183,25 @@ window.CPD_QUIZ = function (P) {
       ? T("quiz.passed", { mark: pct(P.passMark) })
       : T("quiz.not_passed", { mark: pct(P.passMark) }) +
         (left === 0 ? T("quiz.no_attempts_left", { n: max }) : left > 0 ? T("quiz.attempts_left", { n: fmt(left) }) : "");
-    const wrong = QUIZ.filter((q, i) => !isRight(q, S.quiz.answers[i]));
+    const wrong = shows === "score" ? [] : QUIZ.filter((q) => !isRight(q, S.quiz.answers[bank(q)]));
     $("[data-results-wrong-text]", res).textContent = wrong.length ? T("quiz.wrong_list", { n: wrong.length }) : "";
     links($("[data-results-wrong]", res), wrong);
     const next = $("[data-results-next]", res);
     if (passed && D.certificate_page) withLink(next, "quiz.certificate_at", P.pageTitle(D.certificate_page), D.certificate_page);
+    else if (shows === "score") next.textContent = passed || left === 0 ? "" : T("quiz.retake_when_ready");
     else next.textContent = passed ? "" : T(left === 0 ? "quiz.read_feedback" : "quiz.read_feedback_retake");
     $('[data-action="retake-quiz"]', res).hidden = S.quiz.state !== "f" || !P.attemptsLeft();
   }
-  function unanswered(el, on) {
+  function unanswered(el, on, why) {
     el.classList.toggle("is-unanswered", on);
-    $$("input", el).forEach((inp) => { if (on) inp.setAttribute("aria-invalid", "true"); else inp.removeAttribute("aria-invalid"); });
-    if (on) $("[data-verdict]", el).textContent = T("quiz.not_answered");
+    $$("input, select", el).forEach((inp) => { if (on) inp.setAttribute("aria-invalid", "true"); else inp.removeAttribute("aria-invalid"); });
+    if (on) $("[data-verdict]", el).textContent = T(why || "quiz.not_answered");
     else if (!locked()) $("[data-verdict]", el).textContent = "";
   }
   /* The message sits above the submit button, where the learner is, and names each question. */
   function missingMessage(answers, focus) {
-    const missing = QUIZ.filter((q, i) => !answers[i].some(Boolean)), msg = $("#cpd-quiz-message");
-    QUIZ.forEach((q, i) => { unanswered(box(q), !answers[i].some(Boolean)); });
+    const missing = QUIZ.filter((q) => !answered(q, answers[bank(q)])), msg = $("#cpd-quiz-message");
+    QUIZ.forEach((q) => { const a = answers[bank(q)]; unanswered(box(q), !answered(q, a), H.custom(q) && H.problem(q, a)); });
     $("[data-unanswered-text]", msg).textContent = missing.length ? T("quiz.unanswered", { n: missing.length }) : "";
     links($("[data-unanswered-list]", msg), missing);
     if (focus && missing.length) { msg.focus({ preventScroll: true }); msg.scrollIntoView({ block: "center" }); }
@@ -178,15 +210,16 @@ window.CPD_QUIZ = function (P) {
   function submitQuiz() {
     const S = P.S;
     if (locked()) return;
-    const answers = QUIZ.map((q) => chosen(box(q), q));
+    const answers = S.quiz.answers.slice();
+    QUIZ.forEach((q) => { answers[bank(q)] = chosen(box(q), q); });
     if (missingMessage(answers, true)) return;
     S.quiz.answers = answers;
     const now = Date.now();
     QUIZ.forEach((q, i) => {
-      const ok = isRight(q, answers[i]);
-      if (P.recording) P.LMS.recordAnswer({ id: q.id, type: q.type, index: i, total: QUIZ.length, responseIds: q.options.filter((_, k) => answers[i][k]),
-        correctIds: q.correct, correct: ok, latencySeconds: Math.max(0, ((changedAt[q.id] || now) - shownAt) / 1000),
-        description: q.text });
+      const a = answers[bank(q)], ok = isRight(q, a);
+      const ids = H.custom(q) ? H.record(q, a) : { responseIds: q.options.filter((_, k) => a[k]), correctIds: q.correct };
+      if (P.recording) P.LMS.recordAnswer(Object.assign({ id: q.id, type: q.type, index: i, total: QUIZ.length, correct: ok,
+        latencySeconds: Math.max(0, ((changedAt[q.id] || now) - shownAt) / 1000), description: q.text }, ids));
     });
     S.quiz.submits += 1;
     S.quiz.state = percent(answers) + 1e-9 >= P.passMark ? "p" : "f";
@@ -200,29 +233,35 @@ window.CPD_QUIZ = function (P) {
     const S = P.S;
     if (S.quiz.state !== "f" || !P.attemptsLeft()) return;
     S.quiz.state = "0";
-    S.quiz.answers = QUIZ.map((q) => q.options.map(() => false));
+    S.quiz.answers = BANK.map(blank);
     shownAt = Date.now();
+    shuffle(); // the next attempt: a new draw and order
     quizView();
     P.save(true);
-    const first = $("#cpd-quiz input");
+    const first = $("#cpd-quiz [data-question]:not([hidden]) input, #cpd-quiz [data-question]:not([hidden]) select");
     if (first) first.focus();
   }
   /* An answer changed (change event on q-<id>): kept for a resumed attempt; marks cleared. */
   function changed(input) {
-    const id = input.name.slice(2), qi = QUIZ.map((q) => q.id).indexOf(id);
+    const id = input.name.slice(2), qi = BANK.map((q) => q.id).indexOf(id);
     changedAt[id] = Date.now();
-    if (qi < 0 || locked()) return;
-    P.S.quiz.answers[qi] = chosen(input.closest("[data-question]"), QUIZ[qi]);
-    if ($("[data-unanswered-text]").textContent) missingMessage(QUIZ.map((q) => chosen(box(q), q)), false);
+    if (qi < 0) return;
+    if (locked()) { setChosen(box(BANK[qi]), BANK[qi], P.S.quiz.answers[qi]); return; } // a submitted answer stays
+    P.S.quiz.answers[qi] = chosen(input.closest("[data-question]"), BANK[qi]);
+    if ($("[data-unanswered-text]").textContent) {
+      const now = P.S.quiz.answers.slice();
+      QUIZ.forEach((q) => { now[bank(q)] = chosen(box(q), q); });
+      missingMessage(now, false);
+    }
     P.save(false);
   }
   /* A link to a question: scroll to it and put focus on its first answer. */
   function toQuestion(id) {
-    const el = $("#q-box-" + id) || $("#kc-box-" + id), inp = el && $("input", el);
+    const el = $("#q-box-" + id) || $("#kc-box-" + id), inp = el && $("input, select", el);
     if (!el) return;
     el.scrollIntoView({ block: "start" });
     if (inp) inp.focus({ preventScroll: true });
   }
   return { isRight, rightCount, percent, check, checkChanged, paintChecks, shuffle, quizView, submitQuiz, retake, changed, toQuestion,
-    locked, shown: () => { shownAt = Date.now(); } };
+    locked, shown: () => { shownAt = Date.now(); }, total: () => QUIZ.length };
 };
