@@ -17,6 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from cpd_pack.cli import cli
+from cpd_pack.report import collect
+from cpd_pack.report.html import missing
 from prereq import require
 from test_report_state import MINI, with_saved_states
 from test_report_synthetic import simulate, statements, write_course
@@ -158,6 +160,14 @@ def _missing(html: str) -> list[str]:
 
 
 LRS = "the xAPI or cmi5 package through an LRS (cpd-pack report --lrs)"
+PAGES_WHY = (
+    "Moodle's downloads list no pages. The package keeps the pages a learner opened in its saved "
+    "state (cmi.suspend_data), which no download includes."
+)
+RATINGS_WHY = (
+    "The package keeps each learner's ratings in its saved state (cmi.suspend_data), which no "
+    "download includes."
+)
 PAGES = (
     "Where learners leave: learners reaching each unit and page."
     "Why: Moodle&#39;s downloads list no pages. The package keeps the pages a learner opened in "
@@ -192,6 +202,12 @@ def test_moodle_input_says_what_it_cannot_show(reports: dict[str, Path]) -> None
     assert "No quiz answers in this data, so no question figures" in html2004
     assert 'id="questions"' not in html2004 and "No question is flagged." in html2004
     assert _missing((reports["xapi"] / "report.html").read_text(encoding="utf-8")) == []
+    basic = collect(COURSE, [EXPORT.parent / "scorm12-basic-allusers-csv.txt"])
+    assert [m.why for m in missing(basic)] == [
+        "The files given hold scores only (Moodle's Basic or Objectives report).",
+        PAGES_WHY,
+        RATINGS_WHY,
+    ]
 
 
 @pytest.fixture(scope="module")

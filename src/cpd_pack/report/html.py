@@ -14,6 +14,7 @@ import jinja2
 from cpd_pack.report import charts
 from cpd_pack.report.analysis import MIN_LEARNERS, Analysis
 from cpd_pack.report.flags import EASY, HARD, WEAK, Flag
+from cpd_pack.report.moodle import SCORM2004_MARKER
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEVERITY = {"check": 0, "review": 1}
@@ -56,12 +57,20 @@ def missing(analysis: Analysis) -> list[Missing]:
         return []
     lrs = "the xAPI or cmi5 package through an LRS (cpd-pack report --lrs)"
     found = []
-    if analysis.attempts and not analysis.submissions:
+    empty_2004 = any(SCORM2004_MARKER in notice for notice in analysis.results.notices)
+    if analysis.attempts and not analysis.submissions and empty_2004:
         found.append(Missing(
             "Question figures: facility, discrimination, options chosen",
             "Moodle's Interactions report is empty for a SCORM 2004 activity: it reads only "
             "SCORM 1.2 element names, although Moodle stored every answer.",
             f"the SCORM 1.2 package in Moodle (its Interactions report), or {lrs}.",
+        ))  # fmt: skip
+    elif analysis.attempts and not analysis.submissions:
+        found.append(Missing(
+            "Question figures: facility, discrimination, options chosen",
+            "The files given hold scores only (Moodle's Basic or Objectives report).",
+            "Moodle's Interactions report, with Question, Response, Right answer and Result "
+            "ticked under its options.",
         ))  # fmt: skip
     if not analysis.page_funnel:
         found.append(Missing(

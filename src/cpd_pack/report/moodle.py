@@ -24,6 +24,7 @@ BLOCK = re.compile(r"^(Question|Response|Right answer|Result) (\d+)$")
 SEPARATORS = re.compile(r"\[,\]|,")
 RATING = re.compile(r"^sa-(before|after)-(.+)$")
 TRUE_FALSE = {"t": "true", "f": "false", "true": "true", "false": "false"}
+SCORM2004_MARKER = "Moodle fills this report only for SCORM 1.2 packages"
 NO_2004_INTERACTIONS = (
     "{file}: Moodle's Interactions report holds no answers, although {scored} attempt(s) have "
     "a score. Moodle fills this report only for SCORM 1.2 packages (it reads SCORM 1.2 element "
