@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from cpd_pack.exceptions import BuildError
+from cpd_pack.loader import load_course
 from cpd_pack.packagers.scorm12 import Scorm12Packager
 from cpd_pack.pools import draw
 from cpd_pack.render import data_json, render_site
 from cpd_pack.state import structural_size
+from cpd_pack.validate import validate
 from prereq import require
 from test_question_types import JS, course_dir, errors, outline_of
 
@@ -163,3 +165,15 @@ def test_the_budget_counts_the_whole_bank(tmp_path: Path) -> None:
         "4096 in cmi.suspend_data; use fewer pages, questions, options or self-assessment "
         "statements, or build only scorm2004"
     )
+
+
+def test_full_feedback_after_a_retakeable_fail_is_a_warning(tmp_path: Path) -> None:
+    root = course_dir(tmp_path, bank(2), feedback={"after_fail": "full"})
+    _, found = validate(load_course(root))
+    assert [str(w).removeprefix(f"{root.as_posix()}/") for w in found] == [
+        "course.yaml:27:5: quiz.feedback.after_fail: warning: 'full' shows the correct answers after a "
+        "failed attempt that can be retaken, so a retake can be passed from the key; "
+        "'questions' shows which were wrong without it"
+    ]
+    one = course_dir(tmp_path / "one", bank(2), feedback={"after_fail": "full"}, max_attempts=1)
+    assert validate(load_course(one))[1] == []

@@ -42,6 +42,19 @@ def problems(course: Course) -> Iterator[tuple[Path_, str]]:
         yield from _quiz_problems(course.quiz)
 
 
+def warnings(course: Course) -> Iterator[tuple[Path_, str]]:
+    """Yield (path, message) for a feedback policy that hands the key to a learner who can retake."""
+    quiz = course.quiz
+    if quiz is not None and quiz.feedback.after_fail == "full" and quiz.max_attempts != 1:
+        yield (
+            ("quiz", "feedback", "after_fail"),
+            (
+                "'full' shows the correct answers after a failed attempt that can be retaken, so a "
+                "retake can be passed from the key; 'questions' shows which were wrong without it"
+            ),
+        )
+
+
 def _quiz_problems(quiz: Quiz) -> Iterator[tuple[Path_, str]]:
     bank = len(quiz.questions)
     known = [s.id for s in quiz.scenarios]

@@ -360,6 +360,7 @@ def validate(raw: RawCourse) -> tuple[Course, list[CourseWarning]]:
             *pools.problems(course),
             *theme.problems(course.theme),
         ]
+        converter.warnings.extend(pools.warnings(course))
         if i18n.catalogue_for(course.language) is None:
             converter.warnings.append((("language",), _NO_CATALOGUE.format(course.language)))
     warnings = sorted(
