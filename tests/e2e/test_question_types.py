@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from harness import relaunch_data
+from harness import format_violations, relaunch_data, run_axe
 from test_scorm_runtime import exit_course, go
 from test_xapi_runtime import au_statements, exit_course_view, open_course, verbs, wait_for
 
@@ -192,6 +192,8 @@ def test_a_retaker_sees_what_was_wrong_but_not_the_key(
     assert frame.input_value("#q-q-fill-text") == ""
     answer(frame, WRONG, single="b")
     submit(frame)  # the last attempt: after_last_attempt full shows the key
+    violations = run_axe(frame)  # every type's inputs and marks, under the package's CSP
+    assert violations == [], format_violations(violations)
     assert frame.text_content('[data-question="q-fill"] [data-answer-key]') == (
         "Accepted answer: Fraser guidelines / Fraser"
     )
