@@ -246,7 +246,7 @@ def test_every_check_method_has_its_schema_counterpart() -> None:
     checked = {
         name
         for name, cls in inspect.getmembers(model, inspect.isclass)
-        if cls.__module__ == model.__name__ and "check" in vars(cls)
+        if cls.__module__ in (model.__name__, "cpd_pack.quiz_model") and "check" in vars(cls)
     }
     assert checked <= set(CHECKS), f"add the rule of {checked - set(CHECKS)} to CHECKS"
 
