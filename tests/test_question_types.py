@@ -221,3 +221,13 @@ def test_data_island(tmp_path: Path) -> None:
         "afterPass": "full",
         "afterLast": "full",
     }
+
+
+def test_a_changed_answer_shape_discards_saved_state(tmp_path: Path) -> None:
+    """The saved answers' widths follow the pairs and items, so the structure hash does too."""
+    three = outline_of(course_dir(tmp_path / "a", [MATCHING, SEQUENCING]))
+    fewer = {**MATCHING, "pairs": MATCHING["pairs"][:2]}
+    two = outline_of(course_dir(tmp_path / "b", [fewer, SEQUENCING]))
+    same = outline_of(course_dir(tmp_path / "c", [MATCHING, SEQUENCING]))
+    assert three.structure_hash != two.structure_hash
+    assert three.structure_hash == same.structure_hash
