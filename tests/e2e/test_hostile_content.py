@@ -76,7 +76,8 @@ DOM_SCAN = """({scripts, marker}) => {
     const island = s.id === "cpd-data" && s.type === "application/json";
     if (!island && !scripts.includes(s.getAttribute("src"))) bad.push("script " + s.outerHTML.slice(0, 80));
   }
-  const foreign = "iframe, frame, object, embed, svg, math, base, style, template, noscript, body link, " +
+  // the template's own icons are inline svg.cpd-icon holding paths only; any other svg is foreign
+  const foreign = "iframe, frame, object, embed, svg:not(.cpd-icon), svg.cpd-icon :not(path), math, base, style, template, noscript, body link, " +
     "body meta, form:not(#cpd-quiz), input[autofocus], source, marquee, xmp, title ~ title";
   for (const el of document.querySelectorAll(foreign)) bad.push("element " + el.tagName);
   for (const img of document.querySelectorAll("img")) {
@@ -92,13 +93,14 @@ SHOWN = """() => {
     documentTitle: document.title, header: text(".cpd-course-title"), certCourse: text(".cpd-cert-course"),
     units: all(".cpd-unit-title").map((e) => e.textContent),
     pages: Object.fromEntries(all("section.cpd-page[data-page]").map((s) => [s.dataset.page, text("#title-" + s.dataset.page)])),
-    toc: all("[data-goto]").map((a) => a.textContent),
+    toc: all(".cpd-toc [data-goto]").map((a) => a.textContent),
     caseTitle: text(".cpd-case h2"), caseLabel: q(".cpd-case").getAttribute("aria-label"),
     reviewTitle: text(".cpd-review h2"), reviewLabel: q(".cpd-review").getAttribute("aria-label"),
     mediaCaption: text(".cpd-media figcaption"), mediaLabel: q(".cpd-media audio").getAttribute("aria-label"),
     imageAlt: q(".cpd-image img").getAttribute("alt"), imageCaption: text(".cpd-image figcaption"),
     saBefore: text("#sa-title-before"), saAfter: text("#sa-title-after"),
-    statements: all('.cpd-sa[data-sa="before"] .cpd-likert legend').map((e) => e.textContent),
+    statements: all('.cpd-sa[data-sa="before"] .cpd-likert legend').map((e) => Array.from(e.childNodes)
+      .filter((n) => !(n.classList && n.classList.contains("cpd-likert-num"))).map((n) => n.textContent).join("").trim()),
     table: all(".cpd-sa-table tbody th").map((e) => e.textContent),
     scale: all('label[for^="sa-before-s1-"]').map((e) => e.textContent),
     quizTitle: text("#quiz-title"), certName: text('[data-cert="name"]'), resultsNext: text("[data-results-next]"),
