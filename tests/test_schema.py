@@ -229,6 +229,53 @@ def test_blocks_refused_as_the_validator_refuses_them(
     assert schema_errors(data) == (sorted(expected) if isinstance(expected, list) else [expected])
 
 
+QUESTIONS = "quiz/questions/0"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ({"type": "matching", "pairs": [{"item": "a", "match": "1"}]}, f"{QUESTIONS}/pairs: minItems"),
+        ({"type": "matching", "pairs": [{"item": "a", "match": "1"}, {"item": "b", "match": "2"}],
+          "options": [{"text": "x", "correct": True}, {"text": "y"}]}, f"{QUESTIONS}/options: maxItems"),
+        ({"type": "sequencing", "items": ["a", "a"]}, f"{QUESTIONS}/items: uniqueItems"),
+        ({"type": "fill-in", "accept": []}, f"{QUESTIONS}/accept: minItems"),
+        ({"type": "numeric", "min": 1}, f"{QUESTIONS}: required"),
+        ({"type": "numeric", "min": 1, "max": 2, "case_sensitive": True},
+         f"{QUESTIONS}/case_sensitive: const"),
+        ({"type": "single", "answer": True, "options": [{"text": "x", "correct": True}, {"text": "y"}]},
+         f"{QUESTIONS}/answer: type"),
+    ],
+)  # fmt: skip
+def test_question_types_refused_as_the_validator_refuses_them(
+    tmp_path: Path, question: dict[str, Any], expected: str
+) -> None:
+    data = {**BASE, "quiz": {"questions": [{"id": "q", "prompt": "P", **question}]}}
+    data["units"] = [{"title": "U", "pages": [{"title": "P", "blocks": [{"quiz": "final"}]}]}]
+    (tmp_path / "course.yaml").write_text(yaml.safe_dump(data))
+    assert not validator_accepts(tmp_path)
+    assert schema_errors(data) == [expected]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        {"type": "matching", "pairs": [{"item": "a", "match": "1"}, {"item": "b", "match": "2"}]},
+        {"type": "sequencing", "items": ["a", "b", "c"]},
+        {"type": "fill-in", "accept": ["Rogers"], "case_sensitive": True},
+        {"type": "numeric", "min": 1, "max": 1},
+    ],
+)
+def test_question_types_accepted_as_the_validator_accepts_them(
+    tmp_path: Path, question: dict[str, Any]
+) -> None:
+    data = {**BASE, "quiz": {"questions": [{"id": "q", "prompt": "P", **question}]}}
+    data["units"] = [{"title": "U", "pages": [{"title": "P", "blocks": [{"quiz": "final"}]}]}]
+    (tmp_path / "course.yaml").write_text(yaml.safe_dump(data))
+    assert validator_accepts(tmp_path)
+    assert schema_errors(data) == []
+
+
 def test_a_practice_log_needs_no_model_answer() -> None:
     activity = {"title": "A", "task": "T", "minutes": 5, "type": "practice-log"}
     data = {**BASE, "units": [{"title": "U", "pages": [{"title": "P", "blocks": [{"activity": activity}]}]}]}  # fmt: skip

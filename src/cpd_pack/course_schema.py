@@ -25,7 +25,7 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from cpd_pack import model
 from cpd_pack.loader import SAFE_PATH
-from cpd_pack.question_rules import MAX_ACCEPT, MAX_PAIRS
+from cpd_pack.question_rules import MAX_ACCEPT, MAX_OPTIONS, MAX_PAIRS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 MODELINE = "# yaml-language-server: $schema={}"
@@ -99,7 +99,11 @@ CHECKS: dict[str, Schema] = {
                 }
                 for kind, keys, extra in (
                     ("matching", ("pairs",), {"pairs": {"minItems": 2, "maxItems": MAX_PAIRS}}),
-                    ("sequencing", ("items",), {"items": {"minItems": 2, "maxItems": 26}}),
+                    (
+                        "sequencing",
+                        ("items",),
+                        {"items": {"minItems": 2, "maxItems": MAX_OPTIONS, "uniqueItems": True}},
+                    ),
                     ("fill-in", ("accept",), {"accept": {"minItems": 1, "maxItems": MAX_ACCEPT}}),
                 )
             ),
@@ -110,6 +114,10 @@ CHECKS: dict[str, Schema] = {
                     "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
                 },
                 "else": {"properties": {"min": {"type": "null"}, "max": {"type": "null"}}},
+            },
+            {
+                "if": {"properties": {"type": {"const": "fill-in"}}, "required": ["type"]},
+                "else": {"properties": {"case_sensitive": {"const": False}}},
             },
         ]
     },
