@@ -46,3 +46,17 @@ def ralph_lrs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RalphLRS]:
         yield lrs
     finally:
         lrs.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: runs headless Chromium (left out by -m 'not browser')")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium (all of tests/e2e, and any test using a browser or
+    page fixture) as ``browser``, so the edit-test loop can leave them out."""
+    e2e = Path(__file__).parent / "e2e"
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if e2e in Path(str(item.fspath)).parents or {"browser", "page"} & set(fixtures):
+            item.add_marker(pytest.mark.browser)

@@ -63,7 +63,7 @@ def key(version: str, name: str) -> str:
 
 def interactions(flat: dict[str, Any]) -> list[dict[str, Any]]:
     """The flattened ``cmi.interactions.n.*`` grouped into one dict per record, in order; the
-    self-assessment's likert ratings left out (tests/e2e/test_question_types.py checks them)."""
+    self-assessment's likert ratings left out (tests/e2e/test_question_types_runtime.py checks them)."""
     records: dict[int, dict[str, Any]] = {}
     for name, value in flat.items():
         if m := re.fullmatch(r"cmi\.interactions\.(\d+)\.(.+)", name):
