@@ -26,3 +26,9 @@ def test_clean(command: list[str]) -> None:
         [str(BIN / command[0]), *command[1:]], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_test_files_have_unique_names() -> None:
+    """tests/ has no __init__.py: two test files with one name stop the whole suite's collection."""
+    names = [p.name for p in (REPO / "tests").rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
