@@ -574,6 +574,8 @@ def walk(frame: Frame, outline: Outline) -> None:
             frame.fill(f'[data-reflection="{reflection.id}"]', "Zoë felt heard")
         if pid == quiz:
             for q in outline.quiz_questions:
+                if not frame.is_visible(f'[data-question="{q.id}"]'):
+                    continue  # not drawn in this attempt (quiz.draw)
                 for option in correct(q):
                     frame.click(f'input[name="q-{q.id}"][value="{option}"]')
             frame.click('[data-action="submit-quiz"]')
@@ -587,6 +589,7 @@ def exit_course(page: Page, kind: str, launcher_url: str) -> None:
     exit view."""
     frame = page.main_frame
     frame.click('[data-action="exit"]')
+    frame.click('[data-action="exit-confirm"]')  # Exit asks first
     if kind == "cmi5":
         page.wait_for_url(f"{launcher_url}/")
     else:

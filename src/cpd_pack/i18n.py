@@ -34,7 +34,9 @@ def load(lang: str) -> dict[str, Entry]:
     path = resources.files("cpd_pack") / "messages" / f"{lang}.yaml"
     if not path.is_file():
         raise KeyError(lang)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's loader when pyyaml has it: about ten times faster than the pure-Python one
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     return {str(k): v for k, v in data.items()}
 
 

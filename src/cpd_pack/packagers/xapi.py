@@ -4,7 +4,7 @@ the xAPI-family packagers (xapi, cmi5), which ship the activity definitions in `
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from lxml import etree
 
@@ -40,17 +40,19 @@ class XapiFamilyPackager(Packager):
     """Base of the xapi and cmi5 packagers: both need ``xapi.activity_iri`` and put the activity
     definitions in front of the runtime adapter, so the runtime needs no second request."""
 
-    _cache: tuple[Outline, dict[str, Any]] | None = None
+    # shared by the xapi and cmi5 packagers of one build: the definitions are the same
+    _cache: ClassVar[list[tuple[Outline, dict[str, Any]]]] = []
 
     def check(self, outline: Outline) -> None:
         """Fail with a clear message when the course has no ``xapi.activity_iri``."""
         base_iri(outline.course)
 
     def definitions(self, outline: Outline) -> dict[str, Any]:
-        """The course's activity definitions, made once per outline and packager."""
-        if self._cache is None or self._cache[0] is not outline:
-            self._cache = (outline, activity_definitions(outline))
-        return self._cache[1]
+        """The course's activity definitions, made once per outline (for both packagers)."""
+        cache = XapiFamilyPackager._cache
+        if not cache or cache[0][0] is not outline:
+            cache[:] = [(outline, activity_definitions(outline))]
+        return cache[0][1]
 
     def package_files(
         self, outline: Outline, site: dict[str, bytes], adapter: bytes
