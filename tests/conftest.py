@@ -49,7 +49,9 @@ def ralph_lrs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RalphLRS]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: runs headless Chromium (left out by -m 'not browser')")
+    config.addinivalue_line(
+        "markers", "browser: runs headless Chromium (left out by -m 'not browser')"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
