@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +15,18 @@ from cpd_pack.validate import validate_course
 from lrs.ralph import RalphLRS, ralph_installed
 from prereq import require
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+# Debian's chromium, never a downloaded browser, with these flags (the brief)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 COURSES = Path(__file__).parent / "fixtures" / "courses"
 REPO = Path(__file__).parent.parent
 
@@ -27,6 +41,23 @@ def mini_dir() -> Path:
 def mini_outline(mini_dir: Path) -> Outline:
     """The mini course, loaded, validated and outlined."""
     return build_outline(validate_course(load_course(mini_dir)))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium through Playwright: one for the whole session (Playwright's sync
+    API cannot run two at once), shared by tests/e2e and the other browser tests."""
+    executable = shutil.which("chromium")
+    require(executable is not None, "chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "the playwright Python package (pip install -e '.[test]')")
+        raise
+    with sync_playwright() as pw:
+        found = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield found
+        found.close()
 
 
 @pytest.fixture(scope="session")

@@ -385,23 +385,6 @@ def test_ctrl_c_stops_cleanly_and_deletes_the_builds(course: Path, tmp_path: Pat
 # --------------------------------------------------------------------------- in Chromium
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium through Playwright, as tests/e2e do."""
-    executable = shutil.which("chromium")
-    require(executable is not None, "chromium (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "the playwright Python package (pip install -e '.[test]')")
-        raise
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-    with sync_playwright() as pw:
-        found = pw.chromium.launch(executable_path=executable, args=args)
-        yield found
-        found.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()

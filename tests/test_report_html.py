@@ -8,8 +8,6 @@ import csv
 import json
 import os
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -210,27 +208,12 @@ def test_moodle_input_says_what_it_cannot_show(reports: dict[str, Path]) -> None
     ]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = shutil.which("chromium")
-    require(executable is not None, "chromium (apt-get install chromium)")
-    require(AXE.is_file(), "node_modules/axe-core (npm ci)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "the playwright Python package (the '.[test]' extra)")
-        raise
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", ["moodle", "moodle2004", "xapi", "few", "state"])
 def test_html_in_chromium_is_clean_and_accessible(
     browser: Any, reports: dict[str, Path], name: str, size: str
 ) -> None:
+    require(AXE.is_file(), "node_modules/axe-core (npm ci)")
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
