@@ -16,7 +16,7 @@ from lrs.ralph import RalphLRS, ralph_installed
 from prereq import require
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 # Debian's chromium, never a downloaded browser, with these flags (the brief)
 CHROMIUM_ARGS = [
@@ -58,6 +58,16 @@ def browser() -> Iterator[Browser]:
         found = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield found
         found.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context and page for one test."""
+    context = browser.new_context()
+    found = context.new_page()
+    found.set_default_timeout(15_000)
+    yield found
+    context.close()
 
 
 @pytest.fixture(scope="session")

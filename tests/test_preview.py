@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from cpd_pack.preview.builder import build_preview
 from prereq import require
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, FrameLocator, Page
+    from playwright.sync_api import FrameLocator, Page
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "courses" / "mini"
@@ -383,15 +383,6 @@ def test_ctrl_c_stops_cleanly_and_deletes_the_builds(course: Path, tmp_path: Pat
 
 
 # --------------------------------------------------------------------------- in Chromium
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def log_text(page: Page) -> str:

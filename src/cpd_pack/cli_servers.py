@@ -7,6 +7,13 @@ from pathlib import Path
 
 import click
 
+port_option = click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
 course_dir_argument = click.argument(
     "course_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
@@ -27,13 +34,7 @@ course_dir_argument = click.argument(
     show_default=True,
     help="cmi5 launch mode (the page can change it per launch).",
 )
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="Port on 127.0.0.1 (0 picks a free one).",
-)
+@port_option
 @click.option("--open", "open_browser", is_flag=True, help="Open the launch page in a browser.")
 def launch(
     package: Path,
@@ -106,13 +107,7 @@ def launch(
     show_default=True,
     help="Format to preview.",
 )
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="Port on 127.0.0.1 (0 picks a free one).",
-)
+@port_option
 @click.option(
     "--templates",
     "templates_dir",

@@ -30,7 +30,7 @@ from cpd_pack.validate import validate_course
 from prereq import require
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Frame, Page
+    from playwright.sync_api import Frame, Page
 
 
 @pytest.fixture(scope="session")
@@ -40,16 +40,6 @@ def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LmsServer]
     server = LmsServer(Path(tmp_path_factory.mktemp("www"))).start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context and page for one test."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 # --------------------------------------------------------------------------- built courses

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 import mimetypes
 import re
 import socket
-import sys
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
 from cpd_pack.launch.model import LaunchError
@@ -23,11 +20,11 @@ from cpd_pack.launch.xapi import (
     error_response,
     json_response,
 )
+from cpd_pack.serving import HOST, TrackingServer
 
 if TYPE_CHECKING:
     from cpd_pack.launch.server import LaunchServer
 
-HOST = "127.0.0.1"
 MAX_BODY = 16 * 1024 * 1024
 _TYPES = {
     ".js": "text/javascript",
@@ -43,38 +40,14 @@ _TEXT = ("text/", "application/json", "application/xml", "image/svg+xml")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-class Server(ThreadingHTTPServer):
+class Server(TrackingServer):
     """The threaded HTTP server of one :class:`LaunchServer` (``app``), on 127.0.0.1."""
 
     daemon_threads = True
 
     def __init__(self, port: int, app: LaunchServer) -> None:
         self.app = app
-        self.connections: set[socket.socket] = set()
-        self.connections_lock = threading.Lock()
-        super().__init__((HOST, port), _Handler)
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        """Track open connections, so that :meth:`close_connections` can end keep-alives."""
-        with self.connections_lock:
-            self.connections.add(request)
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            with self.connections_lock:
-                self.connections.discard(request)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Quiet when the browser went away mid-response (an aborted media request, a reload)."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-    def close_connections(self) -> None:
-        """End the keep-alive connections still open (after ``shutdown``)."""
-        with self.connections_lock:
-            for sock in self.connections:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+        super().__init__(port, _Handler)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import signal
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from cpd_pack.launch.page import render_page
 from cpd_pack.launch.store import Json
 from cpd_pack.launch.upstream import Upstream
 from cpd_pack.launch.xapi import XapiResources
+from cpd_pack.serving import serve_until_interrupted
 
 
 class LaunchServer:
@@ -149,20 +148,7 @@ class LaunchServer:
 
     def serve_until_interrupted(self) -> None:
         """Block until Ctrl+C (or SIGTERM, in the main thread)."""
-
-        def stop(signum: int, frame: Any) -> None:
-            raise KeyboardInterrupt
-
-        main = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGTERM, stop) if main else None
-        try:
-            while True:
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            if main:
-                signal.signal(signal.SIGTERM, previous)
+        serve_until_interrupted()
 
     # ------------------------------------------------------------------ the API for tests
 

@@ -3,26 +3,22 @@ files and JSON calls under ``/_preview/``, and a SCORM build's files under ``/co
 
 from __future__ import annotations
 
-import contextlib
 import json
 import mimetypes
 import re
-import socket
-import sys
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from cpd_pack.preview.builder import FORMAT_LABELS, SCORM_VERSIONS
+from cpd_pack.serving import HOST, TrackingServer
 
 if TYPE_CHECKING:
     from cpd_pack.preview.server import PreviewServer
 
-HOST = "127.0.0.1"
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css"}
@@ -30,43 +26,19 @@ _TEXT = ("text/", "application/json", "application/xml", "image/svg+xml")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-class Server(ThreadingHTTPServer):
+class Server(TrackingServer):
     """The threaded HTTP server of one :class:`PreviewServer` (``app``), on 127.0.0.1."""
 
     daemon_threads = True
 
     def __init__(self, port: int, app: PreviewServer) -> None:
         self.app = app
-        self.connections: set[socket.socket] = set()
-        self.connections_lock = threading.Lock()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
-        super().__init__((HOST, port), _Handler)
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        """Track open connections, so that :meth:`close_connections` can end keep-alives."""
-        with self.connections_lock:
-            self.connections.add(request)
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            with self.connections_lock:
-                self.connections.discard(request)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Quiet when the browser went away mid-response (an aborted media request, a reload)."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-    def close_connections(self) -> None:
-        """End the keep-alive connections still open (after ``shutdown``)."""
-        with self.connections_lock:
-            for sock in self.connections:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+        super().__init__(port, _Handler)
 
     def page(self) -> str:
         """The preview page (``templates/preview.html``)."""

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import signal
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from cpd_pack.preview.builder import (
 )
 from cpd_pack.preview.handler import HOST, Server
 from cpd_pack.preview.watcher import Watcher
+from cpd_pack.serving import serve_until_interrupted
 
 Json = dict[str, Any]
 
@@ -135,20 +134,7 @@ class PreviewServer:
 
     def serve_until_interrupted(self) -> None:
         """Block until Ctrl+C (or SIGTERM, in the main thread)."""
-
-        def stop(signum: int, frame: Any) -> None:
-            raise KeyboardInterrupt
-
-        main = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGTERM, stop) if main else None
-        try:
-            while True:
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            if main:
-                signal.signal(signal.SIGTERM, previous)
+        serve_until_interrupted()
 
     # ------------------------------------------------------------------ building
 
