@@ -14,10 +14,16 @@ import pytest
 import yaml
 from harness import relaunch_data
 from test_scorm_runtime import exit_course, go
-from test_xapi_runtime import au_statements, exit_course_view, open_course, verbs, wait_for
+from test_xapi_runtime import (
+    au_statements,
+    exit_course_view,
+    open_course,
+    verbs,
+    wait_for,
+    xapi_launcher,
+)
 
 from conftest import CourseKit, _build_kit
-from cpd_pack.build import make_packages
 from cpd_pack.launch import LaunchServer
 from cpd_pack.pools import draw
 from cpd_pack.state import ALPHABET
@@ -162,11 +168,7 @@ def test_after_a_failed_attempt_the_score_only(
 
 @pytest.fixture
 def launcher(course_dir: Path, tmp_path: Path, ralph_lrs: RalphLRS) -> Iterator[LaunchServer]:
-    (package,) = make_packages(course_dir, ["xapi"])
-    zip_path = tmp_path / package.filename
-    zip_path.write_bytes(package.data)
-    lrs = (ralph_lrs.endpoint, ralph_lrs.username, ralph_lrs.password)
-    with LaunchServer(zip_path, lrs=lrs, port=0) as server:
+    with xapi_launcher(course_dir, tmp_path, ralph_lrs) as server:
         yield server
 
 

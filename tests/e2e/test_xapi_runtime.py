@@ -4,6 +4,7 @@ Ralph's own models, and the cmi5 ones against every statement rule of the spec."
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Iterator
@@ -52,6 +53,17 @@ def launcher(
 
 def verbs(statements: list[dict[str, Any]]) -> list[str]:
     return [s["verb"]["id"].rsplit("/", 1)[-1] for s in statements]
+
+
+@contextlib.contextmanager
+def xapi_launcher(course_dir: Path, tmp: Path, ralph: RalphLRS) -> Iterator[LaunchServer]:
+    """The course's xAPI zip served by ``cpd-pack launch`` machinery, forwarding to Ralph."""
+    (package,) = make_packages(course_dir, ["xapi"])
+    zip_path = tmp / package.filename
+    zip_path.write_bytes(package.data)
+    lrs = (ralph.endpoint, ralph.username, ralph.password)
+    with LaunchServer(zip_path, lrs=lrs, port=0) as server:
+        yield server
 
 
 def open_course(page: Page, url: str) -> SimpleNamespace:
