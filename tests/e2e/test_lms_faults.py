@@ -226,7 +226,8 @@ def test_an_api_that_comes_after_the_wait_is_used_from_the_next_event(
     )
     frame.click('[data-action="next"]')
     page.wait_for_function("() => !!(window.API || window.API_1484_11)", timeout=10_000)
-    assert session.counts()["Initialize"] == 0
+    # 0, or 1 when a slow machine made that click only after the API had come
+    assert session.counts()["Initialize"] <= 1
     frame.click('[data-action="next"]')
     frame.wait_for_function("() => document.getElementById('cpd-notice').textContent === ''")
     assert seen(kit, session.stored()["cmi.suspend_data"])[:3] == [True, True, True]
