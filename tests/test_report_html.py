@@ -145,7 +145,7 @@ def test_html_is_self_contained_and_links_to_the_source(reports: dict[str, Path]
     xapi = (reports["xapi"] / "report.html").read_text(encoding="utf-8")
     assert "Learners opening each page" in xapi
     state = (reports["state"] / "report.html").read_text(encoding="utf-8")
-    assert '<th scope="row" class="lead">I can listen without judging.</th>' in state
+    assert '<th scope="row" class="lead">S1. I can listen without judging.</th>' in state
     assert "too few learners (n=11; needs 10)" not in state
 
 

@@ -1,34 +1,173 @@
-"""Geometry of the report's three charts, in SVG user units, for the template to draw.
+"""The report's charts as inline SVG: drawn by pygal, except the quiz map (see docs/report.md).
 
 Each chart is made twice: :data:`WIDE` for a screen or paper, :data:`NARROW` for a phone (the
 page shows one of them with a CSS media query), so that its text stays readable: an SVG scaled
-down to a phone's width would shrink 12-unit labels to 6 pixels.
+down to a phone's width would shrink 12-unit labels to 6 pixels. pygal renders without its
+tooltip script (``js=[]``); :func:`_accessible` then gives each SVG a fixed id, ``role="img"``
+and a title and description, and drops the tooltips' hidden texts.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pygal
+from lxml import etree
+from markupsafe import Markup
+from pygal.style import Style
+
 WIDE, NARROW = 640, 360
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 30, 46
-"""Margins around the plot area: room for the axis labels and titles."""
+"""Margins around the quiz map's plot area: room for the axis labels and titles."""
+SVG = "http://www.w3.org/2000/svg"
+INK, MUTED, BAR, BAR_LIGHT, CHECK = "#1b1b1b", "#4a4a4a", "#1f5fa8", "#5b84c4", "#a4262c"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
-@dataclass(frozen=True)
-class Bar:
-    """One bar, with the text drawn by it."""
+def _style(width: int, *colors: str) -> Style:
+    """The report's colours and type; a phone's chart has larger text for its narrower box."""
+    big = width < WIDE
+    return Style(
+        font_family=FONT,
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground=INK,
+        foreground_strong=INK,
+        foreground_subtle="#e3e3e3",
+        opacity="1",
+        opacity_hover="1",
+        transition="0s",
+        colors=colors,
+        title_font_size=14,
+        label_font_size=13 if big else 12,
+        major_label_font_size=13 if big else 12,
+        legend_font_size=13 if big else 12,
+        value_font_size=13 if big else 12,
+        tooltip_font_size=12,
+        value_colors=("#ffffff",) * len(colors),
+    )
 
-    x: float
-    y: float
-    width: float
-    height: float
-    label: str
-    value: str
-    strong: bool = True
-    """Drawn in the full colour (a score band at or above the pass mark; a funnel step)."""
+
+def _chart(kind: type[Any], width: int, height: int, colors: Sequence[str], **options: Any) -> Any:
+    """A pygal chart with no script, no XML declaration and nothing fetched."""
+    defaults: dict[str, Any] = {
+        "legend_at_bottom": True,
+        "legend_box_size": 12,
+        "print_values": True,
+        "print_zeroes": False,
+        "truncate_legend": -1,
+        "legend_at_bottom_columns": 1 if width < WIDE else None,
+        "show_y_guides": True,
+        "margin": 8,
+        "spacing": 8,
+    }
+    return kind(
+        width=width,
+        height=height,
+        style=_style(width, *colors),
+        js=[],
+        disable_xml_declaration=True,
+        explicit_size=False,
+        **(defaults | options),
+    )
+
+
+def _accessible(svg: str, id: str, title: str, desc: str) -> Markup:
+    """``svg`` with the fixed ``id``, ``role="img"`` named by a title and a description."""
+    random = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
+    if random:
+        svg = svg.replace(random.group(1), id)
+    root = etree.fromstring(svg.encode("utf-8"))
+    for comment in root.xpath("//comment()"):
+        comment.getparent().remove(comment)
+    for hidden in root.xpath("//s:desc | //s:title", namespaces={"s": SVG}):
+        hidden.getparent().remove(hidden)  # the tooltips' texts, shown only by pygal's script
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{id}-title {id}-desc")
+    root.set("focusable", "false")
+    head = etree.Element(f"{{{SVG}}}title", id=f"{id}-title")
+    head.text = title
+    body = etree.Element(f"{{{SVG}}}desc", id=f"{id}-desc")
+    body.text = desc
+    root.insert(0, body)
+    root.insert(0, head)
+    return Markup(etree.tostring(root, encoding="unicode"))
+
+
+def histogram(bins: Sequence[tuple[str, int]], pass_mark: float, width: int, id: str) -> Markup:
+    """Learners per ten-point band of their best score; bands at or above the pass mark darker."""
+    labels = [label for label, _ in bins]
+    passing = [float(label.split("-")[0]) >= pass_mark for label in labels]
+    # two series, below and at or above the pass mark, stacked: one bar per band
+    chart = _chart(pygal.StackedBar, width, 300 if width >= WIDE else 320, (BAR_LIGHT, BAR),
+                   x_title="Best score (%)", y_title="Learners",
+                   x_label_rotation=0 if width >= WIDE else -45, min_scale=1, max_scale=5)  # fmt: skip
+    chart.x_labels = [label.replace("-", "\u2013") for label in labels]
+    counts = [count for _, count in bins]
+    chart.add(f"below the pass mark ({pass_mark:g}%)",
+              [None if ok or not c else c for c, ok in zip(counts, passing, strict=True)])  # fmt: skip
+    chart.add(f"at or above the pass mark ({pass_mark:g}%)",
+              [c if ok and c else None for c, ok in zip(counts, passing, strict=True)])  # fmt: skip
+    return _accessible(
+        chart.render(is_unicode=True), id, "Best score per learner",
+        f"Bar chart: learners per ten-point band of their best score; bands at or above the pass "
+        f"mark of {pass_mark:g}% are darker. The same figures are in the table below.",
+    )  # fmt: skip
+
+
+def funnel(steps: Sequence[Any], width: int, id: str) -> Markup:
+    """Horizontal bars, one per step of the course funnel, the first step at the top."""
+    chart = _chart(pygal.HorizontalBar, width, 60 + 40 * len(steps), (BAR,), show_legend=False,
+                   show_y_guides=False, show_x_guides=True,
+                   truncate_label=-1, min_scale=1, max_scale=5)  # fmt: skip
+    chart.x_labels = [step.label for step in reversed(steps)]
+    chart.add("Learners", [step.reached for step in reversed(steps)])
+    return _accessible(
+        chart.render(is_unicode=True), id, "Learners reaching each step",
+        "Horizontal bars: learners reaching each step, from those known to the data to those "
+        "who passed. The same figures are in the table below.",
+    )  # fmt: skip
+
+
+def attempts(per_attempt: Sequence[tuple[int, int]], per_submission: Sequence[tuple[int, int]],
+             width: int, id: str) -> Markup:  # fmt: skip
+    """Learners by their number of LMS attempts and of quiz submissions, side by side."""
+    counts = sorted({k for k, _ in per_attempt} | {k for k, _ in per_submission})
+    if not counts:
+        return Markup("")
+    attempt, submission = dict(per_attempt), dict(per_submission)
+    chart = _chart(pygal.Bar, width, 260, (BAR, "#8a5a00"), x_title="Number per learner",
+                   y_title="Learners", min_scale=1, max_scale=5)  # fmt: skip
+    chart.x_labels = [str(k) for k in counts]
+    chart.add("LMS attempts", [attempt.get(k, 0) or None for k in counts])
+    chart.add("quiz submissions", [submission.get(k, 0) or None for k in counts])
+    return _accessible(
+        chart.render(is_unicode=True), id, "Attempts and quiz submissions per learner",
+        "Bar chart: learners by their number of LMS attempts and of quiz submissions. The same "
+        "figures are in the table beside it.",
+    )  # fmt: skip
+
+
+def ratings(rows: Sequence[Any], scale: int, width: int, id: str) -> Markup:
+    """Mean self-assessment rating at the start and the end, per statement (those with figures)."""
+    shown = [r for r in rows if r.before is not None and r.after is not None]
+    if not shown or scale < 2:
+        return Markup("")
+    chart = _chart(pygal.HorizontalBar, width, 90 + 52 * len(shown), (BAR_LIGHT, BAR),
+                   range=(0, scale), show_y_guides=False, show_x_guides=True,
+                   formatter=lambda v: f"{v:.1f}")  # fmt: skip
+    chart.x_labels = [f"S{i}" for i in range(len(shown), 0, -1)]  # numbered in the table
+    chart.add("start", [r.before for r in reversed(shown)])
+    chart.add("end", [r.after for r in reversed(shown)])
+    return _accessible(
+        chart.render(is_unicode=True), id, "Self-assessment at the start and at the end",
+        f"Horizontal bars: each statement's mean rating (1 to {scale}) at the start (lighter) and at the end "
+        "(darker) of the course. The same figures are in the table below.",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,44 +198,6 @@ class Frame:
         return self.y1 - (self.y1 - self.y0) * share
 
 
-def _frame(width: int, height: int) -> Frame:
-    return Frame(width, height, LEFT, width - RIGHT, TOP, height - BOTTOM)
-
-
-def nice_top(largest: int) -> tuple[int, int]:
-    """An axis top at or above ``largest`` and a tick step giving at most five steps."""
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
-        if largest <= step * 5:
-            return max(step, math.ceil(largest / step) * step), step
-    step = 10 ** math.ceil(math.log10(largest / 5))
-    return math.ceil(largest / step) * step, step
-
-
-def histogram(bins: Sequence[tuple[str, int]], pass_mark: float, width: int) -> dict[str, Any]:
-    """Learners per ten-point band of their best score, with the pass mark."""
-    frame = _frame(width, 260)
-    largest = max((count for _, count in bins), default=0)
-    top, step = nice_top(largest + max(1, largest // 10))  # room for the labels over the bars
-    band = (frame.x1 - frame.x0) / max(len(bins), 1)
-    bars = []
-    for i, (label, count) in enumerate(bins):
-        height = (frame.y1 - frame.y0) * count / top
-        low = float(label.split("-")[0])
-        bars.append(Bar(frame.x0 + i * band + 1.5, frame.y1 - height, band - 3, height, label,
-                        str(count) if count else "", low >= pass_mark))  # fmt: skip
-    every = 10 if width >= WIDE else 20
-    pass_x = frame.x(pass_mark / 100)
-    return {
-        "frame": frame,
-        "bars": bars,
-        "x_ticks": [Tick(frame.x(v / 100), str(v)) for v in range(0, 101, every)],
-        "y_ticks": [Tick(frame.y(v / top), str(v)) for v in range(0, top + 1, step)],
-        "pass_x": pass_x,
-        "pass_anchor": "end" if pass_x > frame.x(0.6) else "start",
-        "pass_label": f"pass mark {pass_mark:g}%",
-    }
-
-
 def quiz_map(
     points: Sequence[tuple[int, float, float, str]], width: int, easy: float, hard: float,
     weak: float,
@@ -104,8 +205,10 @@ def quiz_map(
     """Questions placed by facility (x, 0-1) and point-biserial (y), with the flag zones.
 
     ``points`` are (question number, facility, point-biserial, worst flag severity or "").
+    Drawn by templates/charts.html: pygal has no shaded zones and no numbered dots.
     """
-    frame = _frame(width, 320 if width >= WIDE else 420)  # taller on a phone: fewer overlaps
+    height = 320 if width >= WIDE else 420  # taller on a phone: fewer overlaps
+    frame = Frame(width, height, LEFT, width - RIGHT, TOP, height - BOTTOM)
     low = math.floor(min([-0.2, *(p[2] for p in points)]) * 5) / 5
     high = math.ceil(max([0.8, *(p[2] for p in points)]) * 5) / 5
     low, high = max(low, -1.0), min(high, 1.0)
@@ -130,15 +233,3 @@ def quiz_map(
         "y_ticks": [Tick(y(v), f"{v:.1f}".replace("-0.0", "0.0")) for v in ticks],
         "radius": 9 if width >= WIDE else 8,
     }
-
-
-def funnel(steps: Sequence[Any], width: int) -> dict[str, Any]:
-    """Horizontal bars, one per step of the course funnel."""
-    label_width = 190 if width >= WIDE else 132
-    most = max((step.reached for step in steps), default=0) or 1
-    room = width - label_width - 48
-    bars = [
-        Bar(label_width, 4 + i * 32, room * step.reached / most, 22, step.label, str(step.reached))
-        for i, step in enumerate(steps)
-    ]
-    return {"bars": bars, "height": 8 + len(bars) * 32, "width": width}

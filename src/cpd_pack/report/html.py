@@ -1,5 +1,5 @@
-"""The report as one self-contained HTML file: inline CSS, charts as inline SVG whose geometry
-:mod:`.charts` computes and the Jinja2 template draws (no script, nothing fetched at view time)."""
+"""The report as one self-contained HTML file: inline CSS, charts as inline SVG drawn by pygal
+through :mod:`.charts` (the quiz map by the Jinja2 template); no script, nothing fetched."""
 
 from __future__ import annotations
 
@@ -154,9 +154,18 @@ def render_html(analysis: Analysis, flags: list[Flag], out_dir: Path, generated:
         missing=missing(analysis),
         charts={
             size: {
-                "histogram": charts.histogram(bins, mark, width),
+                "histogram": charts.histogram(bins, mark, width, f"scores-{size[0]}"),
+                "attempts": charts.attempts(
+                    analysis.attempts_per_learner,
+                    analysis.submissions_per_learner,
+                    width,
+                    f"attempts-{size[0]}",
+                ),
                 "map": charts.quiz_map(points, width, EASY, HARD, WEAK),
-                "funnel": charts.funnel(steps, width),
+                "funnel": charts.funnel(steps, width, f"funnel-{size[0]}"),
+                "ratings": charts.ratings(
+                    analysis.self_assessment, analysis.scale, width, f"ratings-{size[0]}"
+                ),
             }
             for size, width in (("wide", charts.WIDE), ("narrow", charts.NARROW))
         },
