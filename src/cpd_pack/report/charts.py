@@ -4,7 +4,7 @@ Each chart is made twice: :data:`WIDE` for a screen or paper, :data:`NARROW` for
 page shows one of them with a CSS media query), so that its text stays readable: an SVG scaled
 down to a phone's width would shrink 12-unit labels to 6 pixels. pygal renders without its
 tooltip script (``js=[]``); :func:`_accessible` then gives each SVG a fixed id, ``role="img"``
-and a title and description, and drops the tooltips' hidden texts.
+and a title and description, and drops its inline config script and the tooltips' hidden texts.
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ def _accessible(svg: str, id: str, title: str, desc: str) -> Markup:
     root = etree.fromstring(svg.encode("utf-8"))
     for comment in root.xpath("//comment()"):
         comment.getparent().remove(comment)
-    for hidden in root.xpath("//s:desc | //s:title", namespaces={"s": SVG}):
-        hidden.getparent().remove(hidden)  # the tooltips' texts, shown only by pygal's script
+    # pygal's inline config script (written even with js=[]) and its tooltips' hidden texts
+    for unused in root.xpath("//s:script | //s:desc | //s:title", namespaces={"s": SVG}):
+        unused.getparent().remove(unused)
     root.set("role", "img")
     root.set("aria-labelledby", f"{id}-title {id}-desc")
     root.set("focusable", "false")
