@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pygal
+import pygal  # type: ignore[import-untyped]
 from lxml import etree
 from markupsafe import Markup
-from pygal.style import Style
+from pygal.style import Style  # type: ignore[import-untyped]
 
 WIDE, NARROW = 640, 360
 LEFT, RIGHT, TOP, BOTTOM = 52, 14, 30, 46
@@ -82,11 +82,11 @@ def _accessible(svg: str, id: str, title: str, desc: str) -> Markup:
     if random:
         svg = svg.replace(random.group(1), id)
     root = etree.fromstring(svg.encode("utf-8"))
-    for comment in root.xpath("//comment()"):
-        comment.getparent().remove(comment)
-    # pygal's inline config script (written even with js=[]) and its tooltips' hidden texts
-    for unused in root.xpath("//s:script | //s:desc | //s:title", namespaces={"s": SVG}):
-        unused.getparent().remove(unused)
+    # comments, pygal's inline config script (written even with js=[]) and its tooltips' texts
+    found = root.xpath("//comment() | //s:script | //s:desc | //s:title", namespaces={"s": SVG})
+    for node in found if isinstance(found, list) else []:
+        if isinstance(node, etree._Element) and (parent := node.getparent()) is not None:
+            parent.remove(node)
     root.set("role", "img")
     root.set("aria-labelledby", f"{id}-title {id}-desc")
     root.set("focusable", "false")
