@@ -21,7 +21,24 @@ class TrackingServer(ThreadingHTTPServer):
     def __init__(self, port: int, handler: type) -> None:
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
+        self.thread: threading.Thread | None = None
         super().__init__((HOST, port), handler)
+
+    def serve_in_thread(self) -> None:
+        """Serve from a daemon thread until :meth:`stop`."""
+        self.thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop serving (if it started), close the socket and end open keep-alives."""
+        if self.thread is not None:
+            self.shutdown()
+            self.thread.join(timeout=5)
+            self.thread = None
+        self.server_close()
+        self.close_connections()
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         """Track open connections, so that :meth:`close_connections` can end keep-alives."""

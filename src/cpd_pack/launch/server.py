@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,7 +52,6 @@ class LaunchServer:
         self.max_bytes = max_bytes
         self._tmp: Path | None = None
         self._httpd: Server | None = None
-        self._thread: threading.Thread | None = None
         self.package: Package
         self.launcher: Launcher
         self.resources: XapiResources
@@ -90,10 +88,7 @@ class LaunchServer:
             self._stop_http()
             shutil.rmtree(self._tmp, ignore_errors=True)
             raise
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
+        self._httpd.serve_in_thread()
         return self
 
     def replace_package(self, package_zip: Path | str) -> Package:
@@ -120,14 +115,8 @@ class LaunchServer:
 
     def _stop_http(self) -> None:
         httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        if self._thread is not None:
-            httpd.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        httpd.server_close()
-        httpd.close_connections()
+        if httpd is not None:
+            httpd.stop()
 
     def close(self) -> None:
         """Abandon open cmi5 sessions, stop serving and delete the extracted package."""

@@ -71,7 +71,6 @@ class PreviewServer:
         self._statements: list[Json] = []
         self._tmp: Path | None = None
         self._httpd: Server | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def scorm(self) -> bool:
@@ -102,10 +101,7 @@ class PreviewServer:
         except BaseException:
             self.close()
             raise
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
+        self._httpd.serve_in_thread()
         return self
 
     def close(self) -> None:
@@ -113,12 +109,7 @@ class PreviewServer:
         self._watcher.close()
         httpd, self._httpd = self._httpd, None
         if httpd is not None:
-            if self._thread is not None:
-                httpd.shutdown()
-                self._thread.join(timeout=5)
-                self._thread = None
-            httpd.server_close()
-            httpd.close_connections()
+            httpd.stop()
         if self.launcher is not None:
             self.launcher.close()
             self.launcher = None
