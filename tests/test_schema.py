@@ -16,9 +16,17 @@ import yaml
 from click.testing import CliRunner
 from jsonschema.exceptions import ValidationError
 
-from cpd_pack import model
+from cpd_pack import ids, model
 from cpd_pack.cli import cli
-from cpd_pack.course_schema import CHECKS, MODELINE, course_schema, ecma_pattern, schema_json
+from cpd_pack.course_schema import (
+    CHECKS,
+    MODELINE,
+    UNIQUE_IDS,
+    course_schema,
+    ecma_pattern,
+    schema_json,
+    unique_ids,
+)
 from cpd_pack.exceptions import CourseError
 from cpd_pack.loader import load_course
 from cpd_pack.validate import validate
@@ -27,9 +35,9 @@ from prereq import require
 REPO = Path(__file__).parent.parent
 COURSES = Path(__file__).parent / "fixtures" / "courses"
 FIXTURES = sorted(p.name for p in COURSES.iterdir() if (p / "course.yaml").is_file())
-COURSE = jsonschema.Draft7Validator(course_schema())
-BEYOND_THE_SCHEMA = {"bad-ids": "ids must be unique across the whole course"}
-"""Broken fixtures whose only problems a JSON Schema cannot express."""
+WITH_UNIQUE_IDS = jsonschema.validators.extend(jsonschema.Draft7Validator, {UNIQUE_IDS: unique_ids})
+"""Draft-07 and cpd-pack's own ``uniqueIds`` keyword."""
+COURSE = WITH_UNIQUE_IDS(course_schema())
 
 
 def read_course(root: Path) -> Any:
@@ -92,10 +100,7 @@ def test_same_verdict_as_the_validator_on_every_course(name: str) -> None:
     root = REPO / name if name == "course_source" else COURSES / name
     accepted = validator_accepts(root)
     errors = schema_verdict(root)
-    if name in BEYOND_THE_SCHEMA:
-        assert (accepted, errors) == (False, [])
-    else:
-        assert accepted == (not errors), errors
+    assert accepted == (not errors), errors
 
 
 @pytest.mark.parametrize(
@@ -131,7 +136,14 @@ def test_same_verdict_as_the_validator_on_every_course(name: str) -> None:
             ],
         ),
         ("bad-yaml", ["YAML: ParserError"]),
-        ("bad-ids", []),
+        (
+            "bad-ids",
+            [
+                "quiz/questions/0/id: uniqueIds",  # q-1, the knowledge check's id
+                "units/1/id: uniqueIds",  # unit-a twice
+                "units/1/pages/0/title: uniqueIds",  # 'Intro' makes the id 'intro', taken
+            ],
+        ),
         ("bad-warnings", []),
         ("mini", []),
     ],
@@ -412,3 +424,40 @@ def test_every_pattern_compiles_as_editors_compile_it() -> None:
     assert json.loads(result.stdout) == []
     assert ecma_pattern(r'[^\s"\\\-]\.') == r'[^\s"\\\-]\.'
     assert ecma_pattern(r"[^\"<>]") == r'[^"<>]'
+
+
+def test_unique_ids_keyword_is_the_validators_table() -> None:
+    keyword = course_schema()[UNIQUE_IDS]
+    assert keyword == {
+        "unit": {"paths": ["units/*"], "fallback": "title", "prefix": "unit"},
+        "page": {"paths": ["units/*/pages/*"], "fallback": "title", "prefix": "page"},
+        "question": {
+            "paths": ["units/*/pages/*/blocks/*/knowledge_check", "quiz/questions/*"],
+            "fallback": "none",
+        },
+        "statement": {"paths": ["self_assessment/statements/*"], "fallback": "position"},
+    }
+    assert ids.scopes_from_keyword(keyword) == ids.SCOPES
+    assert UNIQUE_IDS not in course_schema(unit=True)
+
+
+def test_unique_ids_messages_name_the_first_use() -> None:
+    data = read_course(COURSES / "bad-ids")
+    data["self_assessment"] = {"statements": [{"text": "A"}, {"id": "s1", "text": "B"}]}
+    assert sorted(
+        (".".join(map(str, e.absolute_path)), e.message) for e in COURSE.iter_errors(data)
+    ) == [
+        (
+            "quiz.questions.0.id",
+            "duplicate question id 'q-1' (first used at units/1/pages/0/blocks/1/knowledge_check/id)",
+        ),
+        (
+            "self_assessment.statements.1.id",
+            "duplicate statement id 's1' (first used at self_assessment/statements/0)",
+        ),
+        ("units.1.id", "duplicate unit id 'unit-a' (first used at units/0/id)"),
+        (
+            "units.1.pages.0.title",
+            "duplicate page id 'intro' made from the title (first used at units/0/pages/0/id)",
+        ),
+    ]

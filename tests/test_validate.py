@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from cpd_pack.exceptions import CourseError, CourseWarning
+from cpd_pack.ids import slugify
 from cpd_pack.loader import load_course
-from cpd_pack.validate import slugify, validate, validate_course
+from cpd_pack.validate import validate, validate_course
 
 COURSES = Path(__file__).parent / "fixtures" / "courses"
 
@@ -103,6 +104,19 @@ def test_single_field_problems(tmp_path: Path, yaml_text: str, expected: str) ->
     with pytest.raises(CourseError) as info:
         validate_course(load_course(tmp_path))
     assert info.value.message.splitlines()[0] == f"{tmp_path.as_posix()}/{expected}"
+
+
+def test_a_statement_id_may_not_repeat_one_made_from_a_position(tmp_path: Path) -> None:
+    (tmp_path / "course.yaml").write_text(
+        "id: c\ntitle: T\nunits:\n  - {title: U, pages: [{title: P, blocks: [{self_assessment: before}]}]}\n"
+        "self_assessment:\n  statements:\n    - text: A\n    - {id: s1, text: B}\n"
+    )
+    with pytest.raises(CourseError) as info:
+        validate_course(load_course(tmp_path))
+    assert info.value.message.splitlines()[0] == (
+        f"{tmp_path.as_posix()}/course.yaml:8:8: self_assessment.statements[1].id: duplicate "
+        f"statement id 's1' (first used at {tmp_path.as_posix()}/course.yaml:7)"
+    )
 
 
 def test_block_needs_exactly_one_kind(tmp_path: Path) -> None:

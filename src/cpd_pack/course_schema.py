@@ -6,9 +6,12 @@ and attribute docstrings). Only the rules written as Python code (a class's ``ch
 schema counterpart here, in :data:`CHECKS`; a test makes sure no class with a ``check()`` lacks
 one. Draft-07 is what VS Code's YAML extension (yaml-language-server) validates.
 
-What a schema cannot see stays with ``cpd-pack validate``: whether files exist and hold what
-their names say, duplicate ids, where the quiz and self-assessment are placed, and that a
-single-choice question has no more than one correct option.
+Duplicate ids are beyond draft-07, so the course schema carries one keyword of cpd-pack's own,
+``uniqueIds`` (:data:`cpd_pack.ids.SCOPES` as data; :func:`unique_ids` enforces it with the
+``jsonschema`` library; editors ignore keywords they do not know). What a schema cannot see stays
+with ``cpd-pack validate``: whether files exist and hold what their names say, where the quiz
+and self-assessment are placed, and that a single-choice question has no more than one correct
+option.
 """
 
 from __future__ import annotations
@@ -21,13 +24,20 @@ from dataclasses import MISSING, Field, fields, is_dataclass
 from functools import cache
 from itertools import pairwise
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from cpd_pack import model
+from cpd_pack import ids, model
 from cpd_pack.loader import SAFE_PATH
 from cpd_pack.question_rules import MAX_ACCEPT, MAX_OPTIONS, MAX_PAIRS
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from jsonschema.exceptions import ValidationError
+
 DRAFT = "http://json-schema.org/draft-07/schema#"
+UNIQUE_IDS = "uniqueIds"
+"""cpd-pack's own keyword: ids that must be unique across the course (see :func:`unique_ids`)."""
 MODELINE = "# yaml-language-server: $schema={}"
 """The first line of a course YAML file that tells editors which schema applies."""
 Schema = dict[str, Any]
@@ -305,12 +315,34 @@ def course_schema(*, unit: bool = False) -> Schema:
     units["items"] = {"anyOf": [unit_file, units["items"]]}
     root = generator.definitions.pop("Unit") if unit else course
     title = "A cpd-pack unit file" if unit else "A cpd-pack course (course.yaml)"
+    own: Schema = {}
+    if not unit:  # ids are unique across the course, unit files read in place
+        own = {
+            "$comment": f"{UNIQUE_IDS} is cpd-pack's own keyword (editors ignore it): in each "
+            "scope, the objects at these paths ('*': every item) have different ids; an object "
+            "without one takes a slug of its title (lowercase letters and digits, other runs of "
+            "characters made '-', at most 40 characters, the prefix first when it would not "
+            "start with a letter) or, for statements, 's' and its position from 1.",
+            UNIQUE_IDS: ids.schema_keyword(),
+        }
     return {
         "$schema": DRAFT,
         **root,
         "title": title,
+        **own,
         "definitions": dict(sorted(generator.definitions.items())),
     }
+
+
+def unique_ids(
+    validator: Any, value: Any, instance: Any, schema: Schema
+) -> Iterator[ValidationError]:
+    """The ``uniqueIds`` keyword for the ``jsonschema`` library (``validators.extend``)."""
+    from jsonschema.exceptions import ValidationError
+
+    for path, message, first in ids.duplicates(instance, ids.scopes_from_keyword(value)):
+        where = "/".join(map(str, first))
+        yield ValidationError(f"{message} (first used at {where})", path=path)
 
 
 def schema_json(*, unit: bool = False) -> str:

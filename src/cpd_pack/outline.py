@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass
 
 from cpd_pack.exceptions import CourseWarning
+from cpd_pack.ids import page_key, unit_key
 from cpd_pack.model import CHOICE_TYPES, Block, Course, Question
-from cpd_pack.validate import page_key, unit_key
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from cpd_pack import i18n, pools, theme
+from cpd_pack import i18n, ids, pools, theme
 from cpd_pack.exceptions import CourseError, CourseWarning, Problem
 from cpd_pack.loader import COURSE_FILE, Locations, Path_, RawCourse, read_text, resolve_inside
 from cpd_pack.model import Course
@@ -22,14 +22,6 @@ _TYPE_NAMES = {
     "str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
     "dict": "a mapping of keys", "list": "a list", "NoneType": "nothing",
 }  # fmt: skip
-
-
-def slugify(text: str, prefix: str = "p") -> str:
-    """Make a stable id from a title: lowercase words joined by hyphens, at most 40 characters."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
-    if not slug or not slug[0].isalpha():
-        slug = f"{prefix}-{slug}".strip("-")[:40].strip("-")
-    return slug
 
 
 def _found(value: Any) -> str:
@@ -253,38 +245,12 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _check_ids(course: Course, locations: Locations) -> Iterator[tuple[Path_, str]]:
-    """Yield duplicate-id problems for units, pages, questions and statements."""
-    seen: dict[str, dict[str, Path_]] = {"unit": {}, "page": {}, "question": {}, "statement": {}}
-
-    def claim(kind: str, key: str, path: Path_) -> Iterator[tuple[Path_, str]]:
-        first = seen[kind].get(key)
-        if first is None:
-            seen[kind][key] = path
-            return
+    """Yield duplicate-id problems for units, pages, questions and statements (see ids.py)."""
+    for path, message, first in ids.duplicates(course):
         place, _ = locations.find(first)
-        made = " made from the title" if path[-1] == "title" else ""
-        fix = f"; give this {kind} its own 'id'" if made else ""
-        yield (
-            path,
-            f"duplicate {kind} id {key!r}{made} (first used at {place.file}:{place.line}){fix}",
-        )
-
-    for u, unit in enumerate(course.units):
-        yield from claim("unit", unit_key(unit), ("units", u, "id" if unit.id else "title"))
-        for p, page in enumerate(unit.pages):
-            base: Path_ = ("units", u, "pages", p)
-            yield from claim("page", page_key(page), (*base, "id" if page.id else "title"))
-            for b, block in enumerate(page.blocks):
-                if block.knowledge_check is not None:
-                    path = (*base, "blocks", b, "knowledge_check", "id")
-                    yield from claim("question", block.knowledge_check.id, path)
-    if course.quiz:
-        for q, question in enumerate(course.quiz.questions):
-            yield from claim("question", question.id, ("quiz", "questions", q, "id"))
-    if course.self_assessment:
-        for s, statement in enumerate(course.self_assessment.statements):
-            key = statement.id or f"s{s + 1}"
-            yield from claim("statement", key, ("self_assessment", "statements", s))
+        kind = message.split()[1]
+        fix = f"; give this {kind} its own 'id'" if path[-1] == "title" else ""
+        yield path, f"{message} (first used at {place.file}:{place.line}){fix}"
 
 
 def _check_placement(course: Course) -> Iterator[tuple[Path_, str]]:
@@ -328,16 +294,6 @@ def _check_interface(course: Course) -> Iterator[tuple[Path_, str]]:
         message = i18n.override_problem(key, text)
         if message:
             yield ("interface", key), message
-
-
-def unit_key(unit: Any) -> str:
-    """The unit's id, or one made from its title."""
-    return str(unit.id or slugify(unit.title, "unit"))
-
-
-def page_key(page: Any) -> str:
-    """The page's id, or one made from its title."""
-    return str(page.id or slugify(page.title, "page"))
 
 
 def validate(raw: RawCourse) -> tuple[Course, list[CourseWarning]]:

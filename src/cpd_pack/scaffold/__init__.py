@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cpd_pack.course_schema import schema_json
 from cpd_pack.exceptions import CpdPackError
-from cpd_pack.validate import slugify
+from cpd_pack.ids import slugify
 
 STARTER_ID = "my-course"
 """The course id in the starter's ``course.yaml``, replaced by one made from the folder name."""
