@@ -7,7 +7,6 @@ mistakes) are returned with the result; ``strict=True`` turns them into a :class
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from cpd_pack.exceptions import BuildError, CourseError, CourseWarning, template
 from cpd_pack.loader import load_course
 from cpd_pack.outline import Outline, build_outline
 from cpd_pack.packagers import FORMATS, PACKAGERS
-from cpd_pack.packagers.archive import write_atomic, zip_bytes
+from cpd_pack.packagers.archive import write_atomic, zip_many
 from cpd_pack.render import adapter_source, builtin_templates, render, search_path
 from cpd_pack.validate import validate
 
@@ -118,12 +117,9 @@ def _package(
     for name in formats:
         packager = PACKAGERS[name]()
         contents.append(packager.package_files(outline, site, adapter_source(packager.adapter)))
-    # One thread per zip: zlib releases the GIL, so the formats compress side by side.
-    archives = []
-    with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
-        for name, files, data in zip(formats, contents, pool.map(zip_bytes, contents), strict=True):
-            archives.append(data)
-            step(f"{name}: {len(files)} files, {len(data) / 1024:.0f} KB zipped")
+    archives = zip_many(contents)  # the files the formats share are compressed once
+    for name, files, data in zip(formats, contents, archives, strict=True):
+        step(f"{name}: {len(files)} files, {len(data) / 1024:.0f} KB zipped")
     packages = [
         Package(name, f"{course.id}-{course.version}-{name}.zip", data)
         for name, data in zip(formats, archives, strict=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cpd_pack.exceptions import BuildError
-from cpd_pack.packagers.archive import DEFAULT_EPOCH, write_atomic, zip_bytes
+from cpd_pack.packagers.archive import DEFAULT_EPOCH, write_atomic, zip_bytes, zip_many
 
 FILES = {"b.txt": b"two", "a/index.html": b"<p>one</p>", "imsmanifest.xml": b"<m/>"}
 
@@ -51,3 +51,46 @@ def test_compressed_media_is_stored_and_text_deflated() -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         kinds = {i.filename: i.compress_type for i in archive.infolist()}
     assert kinds == {"index.html": zipfile.ZIP_DEFLATED, "media/a.ogg": zipfile.ZIP_STORED}
+
+
+def _zipfile_bytes(files: dict[str, bytes]) -> bytes:
+    """What Python's zipfile writes for ``files`` with the same fixed times and modes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(2020, 2, 2, 0, 0, 0))
+            packed = name.endswith((".ogg", ".png"))
+            info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name], compresslevel=None if packed else 6)
+    return buffer.getvalue()
+
+
+MIXED = {
+    **FILES,
+    "media/a.ogg": bytes(range(256)) * 40,
+    "media/b.png": b"",
+    "empty.txt": b"",
+    "pages/caf\u00e9 \u00e0 l'\u00e9cole.html": "<p>\u00e9t\u00e9</p>".encode() * 500,
+    "js/big.js": b"var x = 1;\n" * 50_000,
+}
+
+
+def test_the_bytes_are_what_zipfile_writes() -> None:
+    assert zip_bytes(MIXED) == _zipfile_bytes(MIXED)
+    with zipfile.ZipFile(io.BytesIO(zip_bytes(MIXED))) as archive:
+        assert archive.testzip() is None
+        assert {i.filename: archive.read(i) for i in archive.infolist()} == MIXED
+        assert archive.getinfo("pages/caf\u00e9 \u00e0 l'\u00e9cole.html").flag_bits == 0x800
+
+
+def test_zips_sharing_files_are_each_what_zipfile_writes() -> None:
+    other = {**MIXED, "js/lms.js": b"adapter two", "index.html": MIXED["a/index.html"]}
+    sets = [MIXED, other, {"only.txt": b"alone"}]
+    assert zip_many(sets) == [_zipfile_bytes(files) for files in sets]
+
+
+def test_the_same_bytes_under_a_media_name_and_a_text_name() -> None:
+    files = {"media/a.png": b"same" * 100, "notes.txt": b"same" * 100}
+    assert zip_bytes(files) == _zipfile_bytes(files)
