@@ -225,7 +225,8 @@ _NO_CATALOGUE = (
 )
 _EXPECTED = {str: "text", bool: "true or false", float: "a number", int: "a whole number"}
 # What XML 1.0 (every manifest) cannot hold; the rendered pages refuse the same characters.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Spelt out rather than as the complement of what XML allows: that class takes 5 ms to compile.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _inner(hint: Any) -> tuple[type | None, bool]:
