@@ -1,10 +1,13 @@
-"""The report's charts as inline SVG: drawn by pygal, except the quiz map (see docs/report.md).
+"""The report's charts as inline SVG, drawn by pygal.
 
 Each chart is made twice: :data:`WIDE` for a screen or paper, :data:`NARROW` for a phone (the
 page shows one of them with a CSS media query), so that its text stays readable: an SVG scaled
 down to a phone's width would shrink 12-unit labels to 6 pixels. pygal renders without its
 tooltip script (``js=[]``); :func:`_accessible` then gives each SVG a fixed id, ``role="img"``
-and a title and description, and drops its inline config script and the tooltips' hidden texts.
+and a title and description, drops its inline config script and the tooltips' hidden texts, and
+moves the labels pygal prints beside a point (``print_labels``) onto it. The score histogram and
+the quiz map are ``pygal.XY`` charts: bars and flag zones are filled series, the pass mark a
+dashed line series, each question a dot labelled with its number.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pygal  # type: ignore[import-untyped]
@@ -21,11 +23,16 @@ from markupsafe import Markup
 from pygal.style import Style  # type: ignore[import-untyped]
 
 WIDE, NARROW = 640, 360
-LEFT, RIGHT, TOP, BOTTOM = 52, 14, 30, 46
-"""Margins around the quiz map's plot area: room for the axis labels and titles."""
 SVG = "http://www.w3.org/2000/svg"
-INK, MUTED, BAR, BAR_LIGHT, CHECK = "#1b1b1b", "#4a4a4a", "#1f5fa8", "#5b84c4", "#a4262c"
+INK, BAR, BAR_LIGHT, CHECK, REVIEW = "#1b1b1b", "#1f5fa8", "#5b84c4", "#a4262c", "#8a5a00"
+GREY = "#6e6e6e"
+"""Bands below the pass mark: white counts on it reach WCAG AA (5.1:1)."""
+ZONE, ZONE_WEAK, ZONE_BAD = "#c6c6c6", "#ffdd57", "#f49ea9"
+"""The quiz map's zones (too hard or too easy, weak, check the key), drawn at 35% opacity:
+light tints that the grid lines show through."""
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+DASHED = {"dasharray": "7,4"}
+"""``stroke_style`` of the pass mark's line."""
 
 
 def _style(width: int, *colors: str) -> Style:
@@ -46,10 +53,16 @@ def _style(width: int, *colors: str) -> Style:
         label_font_size=13 if big else 12,
         major_label_font_size=13 if big else 12,
         legend_font_size=13 if big else 12,
-        value_font_size=13 if big else 12,
+        value_font_size=_value_size(width),
+        value_label_font_size=12,
         tooltip_font_size=12,
         value_colors=("#ffffff",) * len(colors),
     )
+
+
+def _value_size(width: int) -> int:
+    """Font size of printed values: pygal also offsets printed labels by it."""
+    return 13 if width < WIDE else 12
 
 
 def _chart(kind: type[Any], width: int, height: int, colors: Sequence[str], **options: Any) -> Any:
@@ -76,8 +89,27 @@ def _chart(kind: type[Any], width: int, height: int, colors: Sequence[str], **op
     )
 
 
-def _accessible(svg: str, id: str, title: str, desc: str) -> Markup:
-    """``svg`` with the fixed ``id``, ``role="img"`` named by a title and a description."""
+def _css(id: str, *rules: str) -> tuple[str, ...]:
+    """pygal's style sheets and ``rules`` for the chart whose fixed id will be ``id``.
+
+    pygal's own rule ``.reactive { stroke-width: 1 }`` sits on every line, so a series'
+    ``stroke_style`` width is lost: widths and outlines are set here instead.
+    """
+    return (
+        "file://style.css",
+        "file://graph.css",
+        "inline:" + " ".join(f"#{id} {r}" for r in rules),
+    )
+
+
+def _accessible(
+    svg: str, id: str, title: str, desc: str, shift: tuple[float, float] = (0.0, 0.0)
+) -> Markup:
+    """``svg`` with the fixed ``id``, ``role="img"`` named by a title and a description.
+
+    Printed labels (``print_labels``) move ``shift`` back, centred: pygal writes them one value
+    font size right of and below their point, and centred on it suits a dot or a bar better.
+    """
     random = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
     if random:
         svg = svg.replace(random.group(1), id)
@@ -87,6 +119,13 @@ def _accessible(svg: str, id: str, title: str, desc: str) -> Markup:
     for node in found if isinstance(found, list) else []:
         if isinstance(node, etree._Element) and (parent := node.getparent()) is not None:
             parent.remove(node)
+    labels = root.xpath("//s:g[contains(@class, 'text-overlay')]//s:text[@class='label']",
+                        namespaces={"s": SVG})  # fmt: skip
+    for label in labels if isinstance(labels, list) else []:
+        if isinstance(label, etree._Element):
+            label.set("x", f"{float(label.get('x', 0)) - shift[0]:g}")
+            label.set("y", f"{float(label.get('y', 0)) - shift[1]:g}")
+            label.set("text-anchor", "middle")
     root.set("role", "img")
     root.set("aria-labelledby", f"{id}-title {id}-desc")
     root.set("focusable", "false")
@@ -100,24 +139,51 @@ def _accessible(svg: str, id: str, title: str, desc: str) -> Markup:
 
 
 def histogram(bins: Sequence[tuple[str, int]], pass_mark: float, width: int, id: str) -> Markup:
-    """Learners per ten-point band of their best score; bands at or above the pass mark darker."""
-    labels = [label for label, _ in bins]
-    passing = [float(label.split("-")[0]) >= pass_mark for label in labels]
-    # two series, below and at or above the pass mark, stacked: one bar per band
-    chart = _chart(pygal.StackedBar, width, 300 if width >= WIDE else 320, (BAR_LIGHT, BAR),
-                   x_title="Best score (%)", y_title="Learners",
-                   x_label_rotation=0 if width >= WIDE else -45, min_scale=1, max_scale=5)  # fmt: skip
-    chart.x_labels = [label.replace("-", "\u2013") for label in labels]
-    counts = [count for _, count in bins]
-    chart.add(f"below the pass mark ({pass_mark:g}%)",
-              [None if ok or not c else c for c, ok in zip(counts, passing, strict=True)])  # fmt: skip
-    chart.add(f"at or above the pass mark ({pass_mark:g}%)",
-              [c if ok and c else None for c, ok in zip(counts, passing, strict=True)])  # fmt: skip
+    """Learners per ten-point band of their best score, the pass mark a dashed line over them.
+
+    An XY chart on a 0-100 score axis: the bars are two filled series (bands below the pass mark,
+    and at or above it, darker), each band's count is printed in its bar, and the pass mark is
+    its own series, a dashed vertical line drawn after the bars.
+    """
+    wide = width >= WIDE
+    top = max([1, *(count for _, count in bins)])
+    gap = 0.6 if wide else 1.0  # score points left blank on each side of a bar
+    below: list[tuple[float, float]] = []
+    above: list[tuple[float, float]] = []
+    counts: list[dict[str, Any]] = []
+    for label, count in bins:
+        start = float(label.split("-")[0])
+        if count:
+            left, right = start + gap, start + 10 - gap
+            (above if start >= pass_mark else below).extend(
+                [(left, 0), (left, count), (right, count), (right, 0)]
+            )
+            counts.append({"value": (start + 5, count / 2), "label": str(count)})
+    series = [("below the pass mark", GREY, below), ("at or above the pass mark", BAR, above)]
+    shown = [(title, colour, bars) for title, colour, bars in series if bars]
+    chart = _chart(pygal.XY, width, 300 if wide else 340, [c for _, c, _ in shown] + [INK, INK],
+                   x_title="Best score (%)", y_title="Learners", xrange=(0, 100), zero=0,
+                   x_labels=list(range(0, 101, 10 if wide else 20)), x_value_formatter=_whole,
+                   min_scale=1, max_scale=5, print_values=False, print_labels=True,
+                   show_x_guides=False, legend_at_bottom_columns=3 if wide else 1,
+                   margin_right=16, css=_css(id, ".series .line { stroke-width: 0; }",
+                   f".serie-{len(shown)} .line {{ stroke-width: 2.5px; stroke-opacity: 1; }}"))  # fmt: skip
+    for title, _, bars in shown:
+        chart.add(title, bars, fill=True, show_dots=False)
+    chart.add(f"pass mark: {pass_mark:g}%", [(pass_mark, 0), (pass_mark, top)], show_dots=False,
+              stroke_style=DASHED)  # fmt: skip
+    chart.add(None, counts, stroke=False, dots_size=0)  # the counts, not in the legend
+    fs = _value_size(width)
     return _accessible(
         chart.render(is_unicode=True), id, "Best score per learner",
-        f"Bar chart: learners per ten-point band of their best score; bands at or above the pass "
-        f"mark of {pass_mark:g}% are darker. The same figures are in the table below.",
+        f"Bar chart: learners per ten-point band of their best score; a dashed line marks the "
+        f"pass mark of {pass_mark:g}%, and the bands at or above it are darker. The same figures "
+        "are in the table below.", (fs, fs),
     )  # fmt: skip
+
+
+def _whole(value: float) -> str:
+    return f"{value:g}"
 
 
 def funnel(steps: Sequence[Any], width: int, id: str) -> Markup:
@@ -171,66 +237,61 @@ def ratings(rows: Sequence[Any], scale: int, width: int, id: str) -> Markup:
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Tick:
-    """A tick on an axis: where, and its label."""
-
-    at: float
-    label: str
-
-
-@dataclass(frozen=True)
-class Frame:
-    """The chart's size and its plot area."""
-
-    width: float
-    height: float
-    x0: float
-    x1: float
-    y0: float
-    y1: float
-
-    def x(self, share: float) -> float:
-        """Horizontal position of ``share`` (0 to 1) of the plot's width."""
-        return self.x0 + (self.x1 - self.x0) * share
-
-    def y(self, share: float) -> float:
-        """Vertical position of ``share`` (0 at the bottom, 1 at the top) of the plot's height."""
-        return self.y1 - (self.y1 - self.y0) * share
-
-
-def quiz_map(
-    points: Sequence[tuple[int, float, float, str]], width: int, easy: float, hard: float,
-    weak: float,
-) -> dict[str, Any]:  # fmt: skip
-    """Questions placed by facility (x, 0-1) and point-biserial (y), with the flag zones.
+def quiz_map(points: Sequence[tuple[int, float, float, str]], width: int, id: str, easy: float,
+             hard: float, weak: float) -> Markup:  # fmt: skip
+    """Questions placed by facility (x, 0-1) and point-biserial (y), on the flag zones.
 
     ``points`` are (question number, facility, point-biserial, worst flag severity or "").
-    Drawn by templates/charts.html: pygal has no shaded zones and no numbered dots.
+    An XY chart: one dot series per severity (its colour and legend), each dot labelled with
+    its question number; the zones are filled series, filled down to the bottom of the y range.
     """
-    height = 320 if width >= WIDE else 420  # taller on a phone: fewer overlaps
-    frame = Frame(width, height, LEFT, width - RIGHT, TOP, height - BOTTOM)
-    low = math.floor(min([-0.2, *(p[2] for p in points)]) * 5) / 5
-    high = math.ceil(max([0.8, *(p[2] for p in points)]) * 5) / 5
-    low, high = max(low, -1.0), min(high, 1.0)
+    wide = width >= WIDE
+    low = max(math.floor(min([-0.2, *(p[2] for p in points)]) * 5) / 5, -1.0)
+    high = min(math.ceil(max([0.8, *(p[2] for p in points)]) * 5) / 5, 1.0)
+    every = 0.2 if wide else 0.4
+    ticks = [round(k * every, 1) for k in range(math.ceil(low / every - 1e-9),
+                                                 math.floor(high / every + 1e-9) + 1)]  # fmt: skip
+    dots = [(severity, title, colour, [
+        {"value": (f, r), "label": str(n)} for n, f, r, s in points if s == severity
+    ]) for severity, title, colour in (("check", "something to check", CHECK),
+                                       ("review", "something to review", REVIEW),
+                                       ("", "no flag", BAR))]  # fmt: skip
+    dots = [d for d in dots if d[3]]
+    zones = [
+        (f"too hard: under {hard:.0%}", ZONE, [(0.0, high), (hard, high)]),
+        (f"too easy: over {easy:.0%}", ZONE, [(easy, high), (1.0, high)]),
+        # traced round: filled from 0 up to weak only, not down to the bottom
+        (f"weak: 0 to {weak:.2f}", ZONE_WEAK, [(0, 0), (0, weak), (1, weak), (1, 0), (0, 0)]),
+        ("check the key: below 0", ZONE_BAD, [(0.0, 0.0), (1.0, 0.0)]),
+    ]
+    tints = range(len(dots), len(dots) + len(zones))  # the zones' series
+    css = _css(id, ".dot { stroke: #ffffff; stroke-width: 1.5px; }",
+               ".legend rect { stroke: #1b1b1b; stroke-width: 0.5px; }",
+               *(f".serie-{i} .line {{ fill-opacity: 0.35; stroke-width: 0; }}" for i in tints),
+               *(f"#activate-serie-{i} rect {{ fill-opacity: 0.35; }}" for i in tints))  # fmt: skip
+    chart = _chart(pygal.XY, width, 400 if wide else 560,
+                   [d[2] for d in dots] + [z[1] for z in zones],
+                   x_title="Facility: share correct at the first attempt",
+                   y_title="Discrimination (point-biserial)", range=(low, high), zero=low,
+                   xrange=(0, 1), x_labels=[0, 0.25, 0.5, 0.75, 1] if wide else [0, 0.5, 1],
+                   x_value_formatter=lambda v: f"{v:.0%}", y_labels=ticks,
+                   value_formatter=_tick, print_values=False, print_labels=True,
+                   legend_at_bottom_columns=None if wide else 1,  # None: 3 by 3
+                   margin_right=20, css=css)  # fmt: skip
+    for _, title, _, values in dots:
+        chart.add(title, values, stroke=False, dots_size=9)
+    for title, _, corners in zones:
+        chart.add(title, corners, fill=True, show_dots=False)
+    fs = _value_size(width)
+    return _accessible(
+        chart.render(is_unicode=True), id, "Facility against discrimination, per question",
+        "Each numbered dot is a question, placed by the share of learners who answered it "
+        "correctly (left: hard, right: easy) and by its point-biserial discrimination (higher is "
+        "better). Shaded: too hard, too easy, weak discrimination, and below zero, check the "
+        "key. The same figures are in the table below.", (fs, fs),
+    )  # fmt: skip
 
-    def y(value: float) -> float:
-        return frame.y((value - low) / (high - low))
 
-    every = 0.2 if width >= WIDE else 0.4
-    count = round((high - low) / every)
-    ticks = [low + i * every for i in range(count + 1) if low + i * every <= high + 1e-9]
-    shares = (0, 25, 50, 75, 100) if width >= WIDE else (0, 50, 100)
-    return {
-        "frame": frame,
-        "points": [
-            {"x": frame.x(f), "y": y(r), "label": str(n), "severity": s} for n, f, r, s in points
-        ],
-        "hard_x": frame.x(hard),
-        "easy_x": frame.x(easy),
-        "zero": y(0.0),
-        "weak": y(weak),
-        "x_ticks": [Tick(frame.x(v / 100), f"{v}%") for v in shares],
-        "y_ticks": [Tick(y(v), f"{v:.1f}".replace("-0.0", "0.0")) for v in ticks],
-        "radius": 9 if width >= WIDE else 8,
-    }
+def _tick(value: float) -> str:
+    """A discrimination tick: ``0`` (pygal draws its line as the axis), or one decimal."""
+    return "0" if abs(value) < 1e-9 else f"{value:.1f}".replace("-", "\u2212")

@@ -1,5 +1,5 @@
 """The report as one self-contained HTML file: inline CSS, charts as inline SVG drawn by pygal
-through :mod:`.charts` (the quiz map by the Jinja2 template); no script, nothing fetched."""
+through :mod:`.charts`; no script, nothing fetched."""
 
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ def render_html(analysis: Analysis, flags: list[Flag], out_dir: Path, generated:
                     width,
                     f"attempts-{size[0]}",
                 ),
-                "map": charts.quiz_map(points, width, EASY, HARD, WEAK),
+                "map": charts.quiz_map(points, width, f"map-{size[0]}", EASY, HARD, WEAK),
                 "funnel": charts.funnel(steps, width, f"funnel-{size[0]}"),
                 "ratings": charts.ratings(
                     analysis.self_assessment, analysis.scale, width, f"ratings-{size[0]}"
