@@ -24,6 +24,7 @@ LiaScript's exporter about 3.5 s; Adapt ships about 480 KB of runtime.
 from __future__ import annotations
 
 import argparse
+import compileall
 import gzip
 import json
 import os
@@ -605,6 +606,7 @@ class Builds:
 
     four: Cold  # sample course, the CLI's default (all four formats)
     four_first: Cold  # the same with an empty template cache
+    four_no_pyc: Cold  # the same with every cpd-pack module compiled at the start
     two: Cold  # sample course, both SCORM formats
     two_first: Cold
     one: Cold  # sample course, SCORM 1.2 alone
@@ -616,11 +618,30 @@ class Builds:
     large_warm: float
 
 
+def compile_bytecode() -> None:
+    """Write cpd-pack's .pyc files, as pip does when it installs the wheel. The editable install
+    of a checkout has none, and with PYTHONDONTWRITEBYTECODE set (as on the CI machines) Python
+    would compile every module again at each start."""
+    compileall.compile_dir(str(REPO / "src" / "cpd_pack"), quiet=1)
+
+
+def no_bytecode(folder: Path) -> dict[str, str]:
+    """An environment that finds no .pyc of cpd-pack (an empty cache prefix) and writes none."""
+    folder.mkdir()
+    return {**os.environ, "PYTHONPYCACHEPREFIX": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def measure_builds(tmp: Path, large: Path, runs: int, outline: Outline) -> Builds:
     few = max(1, runs // 2)
-    cold_cli(SAMPLE, tmp / "warm")  # fill the OS file cache and .pyc files once
+    compile_bytecode()
+    cold_cli(SAMPLE, tmp / "warm")  # fill the OS file cache once
+
+    def four_no_pyc(i: int) -> tuple[float, float]:
+        return cold_cli(SAMPLE, tmp / f"np-{i}", (), no_bytecode(tmp / f"np-cache{i}"))
+
     jobs = {
         "four": (runs, cli_run(tmp, "s4", SAMPLE)),
+        "four_no_pyc": (3, four_no_pyc),
         "two": (runs, cli_run(tmp, "s2", SAMPLE, SCORM)),
         "one": (runs, cli_run(tmp, "s1", SAMPLE, ["scorm12"])),
         # The very first build also compiles the templates into Jinja's bytecode cache (kept in
@@ -648,6 +669,7 @@ def measure_builds(tmp: Path, large: Path, runs: int, outline: Outline) -> Build
     return Builds(
         four=cold["four"],
         four_first=cold["four_first"],
+        four_no_pyc=cold["four_no_pyc"],
         two=cold["two"],
         two_first=cold["two_first"],
         one=cold["one"],
@@ -677,6 +699,7 @@ def build_lines(b: Builds, runtime: dict[str, int]) -> list[str]:
     lines = [
         seconds("sample course, all four formats, cold CLI (median)", b.four.seconds, 0.4),
         seconds("  the same with an empty template cache (median)", b.four_first.seconds, 0.4),
+        seconds("  the same with no .pyc of cpd-pack (editable install)", b.four_no_pyc.seconds),
         seconds("sample course, both SCORM formats, cold CLI (median)", b.two.seconds, 0.3),
         seconds("  the same with an empty template cache (median)", b.two_first.seconds, 0.3),
         seconds("sample course, SCORM 1.2 alone, cold CLI (median)", b.one.seconds),
