@@ -606,7 +606,6 @@ class Builds:
 
     four: Cold  # sample course, the CLI's default (all four formats)
     four_first: Cold  # the same with an empty template cache
-    four_no_pyc: Cold  # the same with every cpd-pack module compiled at the start
     two: Cold  # sample course, both SCORM formats
     two_first: Cold
     one: Cold  # sample course, SCORM 1.2 alone
@@ -625,23 +624,13 @@ def compile_bytecode() -> None:
     compileall.compile_dir(str(REPO / "src" / "cpd_pack"), quiet=1)
 
 
-def no_bytecode(folder: Path) -> dict[str, str]:
-    """An environment that finds no .pyc of cpd-pack (an empty cache prefix) and writes none."""
-    folder.mkdir()
-    return {**os.environ, "PYTHONPYCACHEPREFIX": str(folder), "PYTHONDONTWRITEBYTECODE": "1"}
-
-
 def measure_builds(tmp: Path, large: Path, runs: int, outline: Outline) -> Builds:
     few = max(1, runs // 2)
     compile_bytecode()
     cold_cli(SAMPLE, tmp / "warm")  # fill the OS file cache once
 
-    def four_no_pyc(i: int) -> tuple[float, float]:
-        return cold_cli(SAMPLE, tmp / f"np-{i}", (), no_bytecode(tmp / f"np-cache{i}"))
-
     jobs = {
         "four": (runs, cli_run(tmp, "s4", SAMPLE)),
-        "four_no_pyc": (3, four_no_pyc),
         "two": (runs, cli_run(tmp, "s2", SAMPLE, SCORM)),
         "one": (runs, cli_run(tmp, "s1", SAMPLE, ["scorm12"])),
         # The very first build also compiles the templates into Jinja's bytecode cache (kept in
@@ -669,7 +658,6 @@ def measure_builds(tmp: Path, large: Path, runs: int, outline: Outline) -> Build
     return Builds(
         four=cold["four"],
         four_first=cold["four_first"],
-        four_no_pyc=cold["four_no_pyc"],
         two=cold["two"],
         two_first=cold["two_first"],
         one=cold["one"],
@@ -699,7 +687,6 @@ def build_lines(b: Builds, runtime: dict[str, int]) -> list[str]:
     lines = [
         seconds("sample course, all four formats, cold CLI (median)", b.four.seconds, 0.4),
         seconds("  the same with an empty template cache (median)", b.four_first.seconds, 0.4),
-        seconds("  the same with no .pyc of cpd-pack (editable install)", b.four_no_pyc.seconds),
         seconds("sample course, both SCORM formats, cold CLI (median)", b.two.seconds, 0.3),
         seconds("  the same with an empty template cache (median)", b.two_first.seconds, 0.3),
         seconds("sample course, SCORM 1.2 alone, cold CLI (median)", b.one.seconds),
