@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 
 from cpd_pack.cli import cli
 from cpd_pack.report import collect
 from cpd_pack.report.html import missing
 from prereq import require
+from test_report_charts import NS, _scale, _series
 from test_report_state import MINI, with_saved_states
 from test_report_synthetic import simulate, statements, write_course
 
@@ -243,3 +245,84 @@ def test_html_in_chromium_is_clean_and_accessible(
             assert page.pdf(format="A4").startswith(b"%PDF-")
     finally:
         context.close()
+
+
+def test_quiz_map_shows_each_question_by_its_figures(reports: dict[str, Path]) -> None:
+    """The real export's quiz map: every question with figures, as a dot where its facility and
+    point-biserial put it, in the series of its worst flag, labelled with its number."""
+    out = reports["moodle"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    tables = json.loads((out / "report.json").read_text(encoding="utf-8"))["tables"]
+    worst: dict[str, str] = {}
+    for flag in tables["flags"]:
+        if worst.get(flag["question"]) != "check":
+            worst[flag["question"]] = flag["severity"]
+    titles = {"check": "something to check", "review": "something to review", "": "no flag"}
+    expected = {
+        q["number"]: (q["facility"], q["point_biserial"], titles[worst.get(q["question"], "")])
+        for q in tables["questions"]
+        if q["facility"] is not None and q["point_biserial"] is not None
+    }
+    assert len(expected) == 21
+    for id in ("map-w", "map-n"):
+        start = html.rindex("<svg ", 0, html.index(f' id="{id}" '))
+        root = etree.fromstring(html[start : html.index("</svg>", start) + 6].encode("utf-8"))
+        legend = [t.text for t in root.xpath("//s:g[@class='legends']//s:text", namespaces=NS)]
+        x0, dx = _scale(root, "x")
+        y0, dy = _scale(root, "y")
+        found = {}
+        for index, title in enumerate(legend[:3]):
+            dots = _series(root, index, "plot overlay").xpath(".//s:circle", namespaces=NS)
+            labels = _series(root, index, "plot text-overlay").xpath("s:text", namespaces=NS)
+            for dot, label in zip(dots, labels, strict=True):
+                facility = (float(dot.get("cx")) - x0) / dx
+                discrimination = (float(dot.get("cy")) - y0) / dy
+                found[int(label.text)] = (round(facility, 3), round(discrimination, 3), title)
+        assert found == expected  # report.json rounds both to 3 places
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_chart_texts_are_inside_their_charts_and_dot_labels_in_their_dots(
+    browser: Any, reports: dict[str, Path], width: int
+) -> None:
+    """As laid out by Chromium: no chart text cut off at its edge, and each quiz-map number
+    centred in its dot and narrower than it."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto((reports["moodle"] / "report.html").as_uri())
+        measured = page.evaluate(
+            """() => {
+              const out = {outside: [], labels: []};
+              for (const svg of document.querySelectorAll('svg.pygal-chart')) {
+                const box = svg.getBoundingClientRect();
+                if (!box.width) continue;  // the other size's copy, hidden
+                for (const t of svg.querySelectorAll('text')) {
+                  const r = t.getBoundingClientRect();
+                  if (!t.textContent.trim() || !r.width) continue;
+                  if (r.left < box.left - 0.5 || r.right > box.right + 0.5 ||
+                      r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+                    out.outside.push(svg.id + ': ' + t.textContent);
+                }
+                if (!svg.id.startsWith('map-')) continue;
+                const overlay = svg.querySelector('g.plot.overlay');
+                const texts = svg.querySelector('g.plot.text-overlay');
+                for (const serie of texts.querySelectorAll('g.series')) {
+                  const n = serie.getAttribute('class').match(/serie-(\\d+)/)[1];
+                  const dots = overlay.querySelectorAll(`g.serie-${n} circle`);
+                  serie.querySelectorAll('text').forEach((t, i) => {
+                    const a = t.getBoundingClientRect(), d = dots[i].getBoundingClientRect();
+                    out.labels.push([t.textContent, a.left + a.width / 2 - d.left - d.width / 2,
+                                     a.top + a.height / 2 - d.top - d.height / 2,
+                                     a.width / d.width]);
+                  });
+                }
+              }
+              return out;
+            }"""
+        )
+    finally:
+        page.close()
+    assert measured["outside"] == []
+    assert len(measured["labels"]) == 21
+    for number, dx, dy, share in measured["labels"]:
+        assert (abs(dx) <= 1, abs(dy) <= 2, share < 0.95) == (True, True, True), number

@@ -161,13 +161,14 @@ def histogram(bins: Sequence[tuple[str, int]], pass_mark: float, width: int, id:
             counts.append({"value": (start + 5, count / 2), "label": str(count)})
     series = [("below the pass mark", GREY, below), ("at or above the pass mark", BAR, above)]
     shown = [(title, colour, bars) for title, colour, bars in series if bars]
+    css = _css(id, ".series .line { stroke-width: 0; }",  # the bars' outlines; the pass mark:
+               f".serie-{len(shown)} .line {{ stroke-width: 2.5px; stroke-opacity: 1; }}")  # fmt: skip
     chart = _chart(pygal.XY, width, 300 if wide else 340, [c for _, c, _ in shown] + [INK, INK],
                    x_title="Best score (%)", y_title="Learners", xrange=(0, 100), zero=0,
                    x_labels=list(range(0, 101, 10 if wide else 20)), x_value_formatter=_whole,
                    min_scale=1, max_scale=5, print_values=False, print_labels=True,
                    show_x_guides=False, legend_at_bottom_columns=3 if wide else 1,
-                   margin_right=16, css=_css(id, ".series .line { stroke-width: 0; }",
-                   f".serie-{len(shown)} .line {{ stroke-width: 2.5px; stroke-opacity: 1; }}"))  # fmt: skip
+                   margin_right=16, margin_bottom=14, css=css)  # fmt: skip
     for title, _, bars in shown:
         chart.add(title, bars, fill=True, show_dots=False)
     chart.add(f"pass mark: {pass_mark:g}%", [(pass_mark, 0), (pass_mark, top)], show_dots=False,
@@ -277,7 +278,7 @@ def quiz_map(points: Sequence[tuple[int, float, float, str]], width: int, id: st
                    x_value_formatter=lambda v: f"{v:.0%}", y_labels=ticks,
                    value_formatter=_tick, print_values=False, print_labels=True,
                    legend_at_bottom_columns=None if wide else 1,  # None: 3 by 3
-                   margin_right=20, css=css)  # fmt: skip
+                   margin_right=20, margin_bottom=14, css=css)  # fmt: skip
     for _, title, _, values in dots:
         chart.add(title, values, stroke=False, dots_size=9)
     for title, _, corners in zones:
