@@ -89,11 +89,16 @@ def test_histogram_draws_the_pass_mark_between_the_bands() -> None:
     assert "nofill" in line.get("class")
     assert "#h .series.serie-2{stroke-dasharray:7,4}" in svg  # pygal's stroke_style
     assert "#h .serie-2 .line{stroke-width:2.5px;stroke-opacity:1}" in svg  # on pygal's 1px
-    # the counts: printed centred in their bars, halfway up, and not in the legend
+    # the counts: centred 5 units above their bars, dark, and not in the legend
+    y0, dy = _scale(root, "y")
     labels = _series(root, 3, "plot text-overlay")
     assert [t.text for t in labels] == ["6", "4", "6", "13", "6", "1"]
     assert [round((float(t.get("x")) - x0) / dx, 2) for t in labels] == [35, 45, 55, 65, 75, 85]
+    assert [round((float(t.get("y")) + 5 - y0) / dy, 2) for t in labels] == [6, 4, 6, 13, 6, 1]
     assert {t.get("text-anchor") for t in labels} == {"middle"}
+    assert "#h .text-overlay .serie-3 text{fill:#1b1b1b}" in svg
+    # the line reaches the top of the plot, which leaves room for the tallest bar's count
+    assert [round((y - y0) / dy, 2) for _, y in _numbers(line.get("d"))] == [0, 14.95]
     narrow = str(histogram(BINS, 62.5, NARROW, "n"))
     root = etree.fromstring(narrow.encode("utf-8"))
     x0, dx = _scale(root, "x")

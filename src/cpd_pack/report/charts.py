@@ -26,7 +26,7 @@ WIDE, NARROW = 640, 360
 SVG = "http://www.w3.org/2000/svg"
 INK, BAR, BAR_LIGHT, CHECK, REVIEW = "#1b1b1b", "#1f5fa8", "#5b84c4", "#a4262c", "#8a5a00"
 GREY = "#6e6e6e"
-"""Bands below the pass mark: white counts on it reach WCAG AA (5.1:1)."""
+"""Bands below the pass mark (5.1:1 against white)."""
 ZONE, ZONE_WEAK, ZONE_BAD = "#c6c6c6", "#ffdd57", "#f49ea9"
 """The quiz map's zones (too hard or too easy, weak, check the key), drawn at 35% opacity:
 light tints that the grid lines show through."""
@@ -142,11 +142,12 @@ def histogram(bins: Sequence[tuple[str, int]], pass_mark: float, width: int, id:
     """Learners per ten-point band of their best score, the pass mark a dashed line over them.
 
     An XY chart on a 0-100 score axis: the bars are two filled series (bands below the pass mark,
-    and at or above it, darker), each band's count is printed in its bar, and the pass mark is
-    its own series, a dashed vertical line drawn after the bars.
+    and at or above it, darker), each band's count is printed above its bar (readable however
+    short the bar), and the pass mark is its own series, a dashed vertical line drawn after the
+    bars, from the axis to the top of the plot.
     """
     wide = width >= WIDE
-    top = max([1, *(count for _, count in bins)])
+    top = max([1, *(count for _, count in bins)]) * 1.15  # room for the tallest bar's count
     gap = 0.6 if wide else 1.0  # score points left blank on each side of a bar
     below: list[tuple[float, float]] = []
     above: list[tuple[float, float]] = []
@@ -158,13 +159,15 @@ def histogram(bins: Sequence[tuple[str, int]], pass_mark: float, width: int, id:
             (above if start >= pass_mark else below).extend(
                 [(left, 0), (left, count), (right, count), (right, 0)]
             )
-            counts.append({"value": (start + 5, count / 2), "label": str(count)})
+            counts.append({"value": (start + 5, count), "label": str(count)})
     series = [("below the pass mark", GREY, below), ("at or above the pass mark", BAR, above)]
     shown = [(title, colour, bars) for title, colour, bars in series if bars]
-    css = _css(id, ".series .line { stroke-width: 0; }",  # the bars' outlines; the pass mark:
-               f".serie-{len(shown)} .line {{ stroke-width: 2.5px; stroke-opacity: 1; }}")  # fmt: skip
+    css = _css(id, ".series .line { stroke-width: 0; }",  # no outlines; the pass mark's line:
+               f".serie-{len(shown)} .line {{ stroke-width: 2.5px; stroke-opacity: 1; }}",
+               f".text-overlay .serie-{len(shown) + 1} text {{ fill: {INK}; }}")  # fmt: skip
     chart = _chart(pygal.XY, width, 300 if wide else 340, [c for _, c, _ in shown] + [INK, INK],
                    x_title="Best score (%)", y_title="Learners", xrange=(0, 100), zero=0,
+                   range=(0, top),
                    x_labels=list(range(0, 101, 10 if wide else 20)), x_value_formatter=_whole,
                    min_scale=1, max_scale=5, print_values=False, print_labels=True,
                    show_x_guides=False, legend_at_bottom_columns=3 if wide else 1,
@@ -179,7 +182,7 @@ def histogram(bins: Sequence[tuple[str, int]], pass_mark: float, width: int, id:
         chart.render(is_unicode=True), id, "Best score per learner",
         f"Bar chart: learners per ten-point band of their best score; a dashed line marks the "
         f"pass mark of {pass_mark:g}%, and the bands at or above it are darker. The same figures "
-        "are in the table below.", (fs, fs),
+        "are in the table below.", (fs, fs * 4 / 3 + 5),  # 5 units above the bar
     )  # fmt: skip
 
 
