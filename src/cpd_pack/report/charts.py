@@ -247,7 +247,8 @@ def quiz_map(points: Sequence[tuple[int, float, float, str]], width: int, id: st
 
     ``points`` are (question number, facility, point-biserial, worst flag severity or "").
     An XY chart: one dot series per severity (its colour and legend), each dot labelled with
-    its question number; the zones are filled series, filled down to the bottom of the y range.
+    its question number; the zones are filled series in light tints, filled down to pygal's
+    ``zero``, the bottom of the y range (the weak zone is traced round, so it fills 0 to weak).
     """
     wide = width >= WIDE
     low = max(math.floor(min([-0.2, *(p[2] for p in points)]) * 5) / 5, -1.0)
@@ -255,12 +256,13 @@ def quiz_map(points: Sequence[tuple[int, float, float, str]], width: int, id: st
     every = 0.2 if wide else 0.4
     ticks = [round(k * every, 1) for k in range(math.ceil(low / every - 1e-9),
                                                  math.floor(high / every + 1e-9) + 1)]  # fmt: skip
-    dots = [(severity, title, colour, [
-        {"value": (f, r), "label": str(n)} for n, f, r, s in points if s == severity
-    ]) for severity, title, colour in (("check", "something to check", CHECK),
-                                       ("review", "something to review", REVIEW),
-                                       ("", "no flag", BAR))]  # fmt: skip
-    dots = [d for d in dots if d[3]]
+    severities = (("check", "something to check", CHECK),
+                  ("review", "something to review", REVIEW), ("", "no flag", BAR))  # fmt: skip
+    dots = []  # one series per severity that has questions: (title, colour, labelled points)
+    for severity, title, colour in severities:
+        values = [{"value": (f, r), "label": str(n)} for n, f, r, s in points if s == severity]
+        if values:
+            dots.append((title, colour, values))
     zones = [
         (f"too hard: under {hard:.0%}", ZONE, [(0.0, high), (hard, high)]),
         (f"too easy: over {easy:.0%}", ZONE, [(easy, high), (1.0, high)]),
@@ -274,15 +276,16 @@ def quiz_map(points: Sequence[tuple[int, float, float, str]], width: int, id: st
                *(f".serie-{i} .line {{ fill-opacity: 0.35; stroke-width: 0; }}" for i in tints),
                *(f"#activate-serie-{i} rect {{ fill-opacity: 0.35; }}" for i in tints))  # fmt: skip
     chart = _chart(pygal.XY, width, 400 if wide else 560,
-                   [d[2] for d in dots] + [z[1] for z in zones],
+                   [d[1] for d in dots] + [z[1] for z in zones],
                    x_title="Facility: share correct at the first attempt",
                    y_title="Discrimination (point-biserial)", range=(low, high), zero=low,
                    xrange=(0, 1), x_labels=[0, 0.25, 0.5, 0.75, 1] if wide else [0, 0.5, 1],
                    x_value_formatter=lambda v: f"{v:.0%}", y_labels=ticks,
                    value_formatter=_tick, print_values=False, print_labels=True,
-                   legend_at_bottom_columns=None if wide else 1,  # None: 3 by 3
+                   # None: pygal's 3 columns; asked for 3, it leaves room for 7 // 3 rows only
+                   legend_at_bottom_columns=None if wide else 1,
                    margin_right=20, margin_bottom=14, css=css)  # fmt: skip
-    for _, title, _, values in dots:
+    for title, _, values in dots:
         chart.add(title, values, stroke=False, dots_size=9)
     for title, _, corners in zones:
         chart.add(title, corners, fill=True, show_dots=False)
