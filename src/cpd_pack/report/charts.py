@@ -24,8 +24,9 @@ from pygal.style import Style  # type: ignore[import-untyped]
 
 WIDE, NARROW = 640, 360
 SVG = "http://www.w3.org/2000/svg"
-INK, BAR, BAR_LIGHT, CHECK, REVIEW = "#1b1b1b", "#1f5fa8", "#5b84c4", "#a4262c", "#8a5a00"
+INK, BAR, CHECK, REVIEW = "#1b1b1b", "#1f5fa8", "#a4262c", "#8a5a00"
 GREY = "#6e6e6e"
+"""Bars before the mark or the change (white text on it: 5.1:1; on BAR: 6.4:1)."""
 """Bands below the pass mark (5.1:1 against white)."""
 ZONE, ZONE_WEAK, ZONE_BAD = "#c6c6c6", "#ffdd57", "#f49ea9"
 """The quiz map's zones (too hard or too easy, weak, check the key), drawn at 35% opacity:
@@ -228,7 +229,7 @@ def ratings(rows: Sequence[Any], scale: int, width: int, id: str) -> Markup:
     shown = [r for r in rows if r.before is not None and r.after is not None]
     if not shown or scale < 2:
         return Markup("")
-    chart = _chart(pygal.HorizontalBar, width, 90 + 52 * len(shown), (BAR_LIGHT, BAR),
+    chart = _chart(pygal.HorizontalBar, width, 90 + 52 * len(shown), (GREY, BAR),
                    range=(0, scale), show_y_guides=False, show_x_guides=True,
                    formatter=lambda v: f"{v:.1f}")  # fmt: skip
     chart.x_labels = [f"S{i}" for i in range(len(shown), 0, -1)]  # numbered in the table
@@ -236,8 +237,8 @@ def ratings(rows: Sequence[Any], scale: int, width: int, id: str) -> Markup:
     chart.add("end", [r.after for r in reversed(shown)])
     return _accessible(
         chart.render(is_unicode=True), id, "Self-assessment at the start and at the end",
-        f"Horizontal bars: each statement's mean rating (1 to {scale}) at the start (lighter) and at the end "
-        "(darker) of the course. The same figures are in the table below.",
+        f"Horizontal bars: each statement's mean rating (1 to {scale}) at the start (grey) and at the end "
+        "(blue) of the course. The same figures are in the table below.",
     )  # fmt: skip
 
 
