@@ -116,12 +116,11 @@ def zip_many(file_sets: Sequence[Mapping[str, bytes]]) -> list[bytes]:
     gives equal bytes. A file that several sets share (the formats share nearly every file) is
     compressed once; files are compressed side by side in threads (zlib releases the GIL)."""
     stamp = reproducible_timestamp()
-    todo = {
-        (data, not name.lower().endswith(COMPRESSED_SUFFIXES)): None
-        for files in file_sets
-        for name, data in files.items()
-        if _check_name(name) is None
-    }
+    todo: dict[tuple[bytes, bool], None] = {}
+    for files in file_sets:
+        for name, data in files.items():
+            _check_name(name)
+            todo[data, not name.lower().endswith(COMPRESSED_SUFFIXES)] = None
     big_first = sorted(todo, key=lambda key: len(key[0]), reverse=True)
     with ThreadPoolExecutor(max_workers=min(len(big_first), os.cpu_count() or 1) or 1) as pool:
         entries = dict(zip(big_first, pool.map(_store, big_first), strict=True))

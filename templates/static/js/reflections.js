@@ -66,11 +66,20 @@ window.CPD_REFLECTIONS = function (P) {
     status();
     ratings();
   }
-  /* An activity's model answer opens only once the learner has written their own response. */
+  /* An activity's model answer opens only once the learner has written their own response:
+     its summary's click (mouse, Enter or Space) is refused before the details open, and the
+     toggle event (asynchronous) closes it if it was opened some other way. */
+  const unwritten = (d) => {
+    const id = d && d.getAttribute && d.getAttribute("data-model-answer"), box = id && $('[data-reflection="' + id + '"]');
+    return box && !box.value.trim() ? box : null;
+  };
+  document.addEventListener("click", (ev) => {
+    const s = ev.target.closest && ev.target.closest("summary"), d = s && s.parentElement, box = d && !d.open && unwritten(d);
+    if (box) { ev.preventDefault(); box.focus(); }
+  }, true);
   document.addEventListener("toggle", (ev) => {
-    const d = ev.target, id = d.getAttribute && d.getAttribute("data-model-answer");
-    const box = id && $('[data-reflection="' + id + '"]');
-    if (box && d.open && !box.value.trim()) { d.open = false; box.focus(); }
+    const d = ev.target, box = d.open && unwritten(d);
+    if (box) { d.open = false; box.focus(); }
   }, true);
   return { ratings, index, status, lostNotice, download, paint };
 };
