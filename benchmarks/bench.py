@@ -192,6 +192,22 @@ def cli_run(
     return run
 
 
+IMPORTS = "import cpd_pack.cli, cpd_pack.build, cpd_pack.render, cpd_pack.packagers, tincan"
+"""What a four-format `cpd-pack build` imports (tincan only when it reaches xapi and cmi5)."""
+
+
+def python_run(tmp: Path, tag: str, code: str) -> Run:
+    """A fresh Python (the one running this script: the .venv's) running only ``code``."""
+
+    def run(i: int) -> tuple[float, float]:
+        elapsed, peak, status = timed([sys.executable, "-c", code], None, tmp / f"{tag}-{i}.log")
+        if status != 0:
+            raise SystemExit(f"python -c {code!r} failed ({status})")
+        return elapsed, peak
+
+    return run
+
+
 def round_robin(jobs: dict[str, tuple[int, Run]]) -> tuple[dict[str, Cold], dict[str, str]]:
     """Run every job its number of times, in turn (run 1 of each, then run 2 of each, ...), so
     that a burst of load elsewhere on the machine falls on all of them alike; the median of
@@ -606,6 +622,8 @@ class Builds:
 
     four: Cold  # sample course, the CLI's default (all four formats)
     four_first: Cold  # the same with an empty template cache
+    start: Cold  # python -c pass
+    imports: Cold  # python -c IMPORTS
     two: Cold  # sample course, both SCORM formats
     two_first: Cold
     one: Cold  # sample course, SCORM 1.2 alone
@@ -631,6 +649,8 @@ def measure_builds(tmp: Path, large: Path, runs: int, outline: Outline) -> Build
 
     jobs = {
         "four": (runs, cli_run(tmp, "s4", SAMPLE)),
+        "start": (runs, python_run(tmp, "py", "pass")),
+        "imports": (runs, python_run(tmp, "im", IMPORTS)),
         "two": (runs, cli_run(tmp, "s2", SAMPLE, SCORM)),
         "one": (runs, cli_run(tmp, "s1", SAMPLE, ["scorm12"])),
         # The very first build also compiles the templates into Jinja's bytecode cache (kept in
@@ -658,6 +678,8 @@ def measure_builds(tmp: Path, large: Path, runs: int, outline: Outline) -> Build
     return Builds(
         four=cold["four"],
         four_first=cold["four_first"],
+        start=cold["start"],
+        imports=cold["imports"],
         two=cold["two"],
         two_first=cold["two_first"],
         one=cold["one"],
@@ -687,6 +709,9 @@ def build_lines(b: Builds, runtime: dict[str, int]) -> list[str]:
     lines = [
         seconds("sample course, all four formats, cold CLI (median)", b.four.seconds, 0.4),
         seconds("  the same with an empty template cache (median)", b.four_first.seconds, 0.4),
+        seconds("  of which Python starting (python -c pass)", b.start.seconds),
+        seconds("  of which importing what the build imports (less the start)",
+                b.imports.seconds - b.start.seconds),
         seconds("sample course, both SCORM formats, cold CLI (median)", b.two.seconds, 0.3),
         seconds("  the same with an empty template cache (median)", b.two_first.seconds, 0.3),
         seconds("sample course, SCORM 1.2 alone, cold CLI (median)", b.one.seconds),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,18 +20,20 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 Entry = str | dict[str, str] | list[str]
+MESSAGES = Path(__file__).parent / "messages"
+"""The shipped catalogues (package data, a plain folder: cpd-pack is never run from a zip)."""
 
 
 def available() -> tuple[str, ...]:
     """The languages with a shipped catalogue, e.g. ``('cy', 'de', 'en', 'es', 'fr')``."""
-    folder = resources.files("cpd_pack") / "messages"
+    folder = MESSAGES
     return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
 
 
 @cache
 def load(lang: str) -> dict[str, Entry]:
     """The shipped catalogue for a primary language subtag (``KeyError`` when there is none)."""
-    path = resources.files("cpd_pack") / "messages" / f"{lang}.yaml"
+    path = MESSAGES / f"{lang}.yaml"
     if not path.is_file():
         raise KeyError(lang)
     # libyaml's loader when pyyaml has it: about ten times faster than the pure-Python one

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +41,9 @@ _QUIZ_TITLE = Quiz.__dataclass_fields__["title"].default
 
 def builtin_templates() -> Path:
     """The shipped templates: inside the installed package, else the repository's ``templates/``."""
-    packaged = resources.files("cpd_pack") / "templates"
+    packaged = Path(__file__).parent / "templates"  # (importlib.resources costs 7 ms to import)
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[2] / "templates"
 
 

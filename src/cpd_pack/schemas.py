@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from lxml import etree
 
@@ -32,18 +32,15 @@ XS = "http://www.w3.org/2001/XMLSchema"
 @cache
 def load_schema(schema_set: str) -> etree.XMLSchema:
     """Compile the wrapper schema for ``schema_set`` offline."""
-    folder = resources.files("cpd_pack") / "schemas" / schema_set
-    with resources.as_file(folder) as path:
-        wrapper = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS})
-        for namespace, location in _WRAPPERS[schema_set]:
-            etree.SubElement(
-                wrapper, f"{{{XS}}}import", namespace=namespace, schemaLocation=location
-            )
-        parser = etree.XMLParser(no_network=True)
-        document = etree.fromstring(
-            etree.tostring(wrapper), parser, base_url=(path / "wrapper.xsd").as_uri()
-        )
-        return etree.XMLSchema(document)
+    path = Path(__file__).parent / "schemas" / schema_set
+    wrapper = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS})
+    for namespace, location in _WRAPPERS[schema_set]:
+        etree.SubElement(wrapper, f"{{{XS}}}import", namespace=namespace, schemaLocation=location)
+    parser = etree.XMLParser(no_network=True)
+    document = etree.fromstring(
+        etree.tostring(wrapper), parser, base_url=(path / "wrapper.xsd").as_uri()
+    )
+    return etree.XMLSchema(document)
 
 
 def validation_errors(schema_set: str, xml: bytes) -> list[str]:

@@ -6,7 +6,6 @@ import os
 import struct
 import tempfile
 import time
-import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,8 @@ from cpd_pack.exceptions import BuildError
 DEFAULT_EPOCH = 1580601600  # 2020-02-02, as hatchling; zip times cannot go before 1980
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01
 LEVEL = 6
+STORED, DEFLATED = 0, 8
+"""The zip methods used (zipfile's ZIP_STORED and ZIP_DEFLATED, without importing zipfile)."""
 """zlib's compression level: its default, what zipfile uses."""
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -68,10 +69,10 @@ class _Entry:
 def _store(key: tuple[bytes, bool]) -> _Entry:
     data, deflate = key
     if not deflate:
-        return _Entry(zipfile.ZIP_STORED, zlib.crc32(data), len(data), data)
-    packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # raw deflate, as zipfile writes it
+        return _Entry(STORED, zlib.crc32(data), len(data), data)
+    packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # raw deflate
     packed = packer.compress(data) + packer.flush()
-    return _Entry(zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data), packed)
+    return _Entry(DEFLATED, zlib.crc32(data), len(data), packed)
 
 
 def _check_name(name: str) -> None:

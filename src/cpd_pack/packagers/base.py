@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from importlib import resources
-from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import ClassVar
 
 from lxml import etree
@@ -14,9 +13,9 @@ from cpd_pack.outline import Outline
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-def schema_dir(name: str) -> Traversable:
+def schema_dir(name: str) -> Path:
     """The folder of shipped schema files for ``name`` (scorm12, scorm2004-4th, cmi5)."""
-    return resources.files("cpd_pack") / "schemas" / name
+    return Path(__file__).parents[1] / "schemas" / name
 
 
 def to_bytes(root: etree._Element) -> bytes:
