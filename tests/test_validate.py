@@ -100,33 +100,34 @@ def test_single_field_problems(tmp_path: Path, yaml_text: str, expected: str) ->
     if not yaml_text.startswith("id:"):
         base = "id: c\n" + base
         base, expected = base.replace("id: c\n", "id: c\n", 1), expected.replace(":4:", ":5:")
-    (tmp_path / "course.yaml").write_text(base + yaml_text)
+    assert first_problem(tmp_path, base + yaml_text) == f"{tmp_path.as_posix()}/{expected}"
+
+
+def first_problem(folder: Path, course_yaml: str) -> str:
+    """The first line of the error a course made of ``course_yaml`` alone raises."""
+    (folder / "course.yaml").write_text(course_yaml)
     with pytest.raises(CourseError) as info:
-        validate_course(load_course(tmp_path))
-    assert info.value.message.splitlines()[0] == f"{tmp_path.as_posix()}/{expected}"
+        validate_course(load_course(folder))
+    return info.value.message.splitlines()[0]
 
 
 def test_a_statement_id_may_not_repeat_one_made_from_a_position(tmp_path: Path) -> None:
-    (tmp_path / "course.yaml").write_text(
+    course = (
         "id: c\ntitle: T\nunits:\n  - {title: U, pages: [{title: P, blocks: [{self_assessment: before}]}]}\n"
         "self_assessment:\n  statements:\n    - text: A\n    - {id: s1, text: B}\n"
     )
-    with pytest.raises(CourseError) as info:
-        validate_course(load_course(tmp_path))
-    assert info.value.message.splitlines()[0] == (
+    assert first_problem(tmp_path, course) == (
         f"{tmp_path.as_posix()}/course.yaml:8:8: self_assessment.statements[1].id: duplicate "
         f"statement id 's1' (first used at {tmp_path.as_posix()}/course.yaml:7)"
     )
 
 
 def test_block_needs_exactly_one_kind(tmp_path: Path) -> None:
-    (tmp_path / "course.yaml").write_text(
+    course = (
         "id: c\ntitle: T\nunits:\n  - title: U\n    pages:\n      - title: P\n        blocks:\n"
         "          - text: Hi\n            key_points: [a]\n"
     )
-    with pytest.raises(CourseError) as info:
-        validate_course(load_course(tmp_path))
-    assert info.value.message.splitlines()[0].endswith(
+    assert first_problem(tmp_path, course).endswith(
         "course.yaml:8:13: units[0].pages[0].blocks[0]: a block needs exactly one of: text, file, "
         "reflection, case_study, key_points, review, knowledge_check, media, image, reading, "
         "activity, self_assessment, quiz, certificate; found text, key_points"
