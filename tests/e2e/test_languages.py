@@ -150,6 +150,11 @@ def test_a_whole_visit_shows_no_english(
     assert frame.text_content('[data-cert="date"]') == want["date"]
     assert frame.text_content('[data-cert="hours"]') == want["hours"]
     step()
+    frame.click('[data-goto="wrap-up"]')
+    with page.expect_download() as download:  # dated as the certificate is
+        frame.click('#page-wrap-up [data-action="download-reflections"]')
+    heading = download.value.path().read_text(encoding="utf-8-sig").splitlines()[1]
+    assert heading == str(i18n.load(lang)["reflection.file_heading"]).format(date=want["date"])
     frame.click('[data-action="exit"]')
     step()
     frame.click('[data-action="exit-confirm"]')

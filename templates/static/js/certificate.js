@@ -37,9 +37,10 @@
   function store(v) { try { window.localStorage.setItem(key(), v); } catch (e) { /* none or full */ } }
   function num(x) { try { return new Intl.NumberFormat(D.course.language).format(x); } catch (e) { return String(x); } }
 
-  /* The date as the language writes it; from the catalogue when the browser has no date names
-     for the language (Chrome has none for Welsh, and would write "November 30, 2026"). */
-  function longDate(date) {
+  /* The day of ``date`` (read in UTC) as the course language writes it; from the catalogue when
+     the browser has no date names for the language (Chrome has none for Welsh, and would write
+     "November 30, 2026"). D: the course data, T: its text function. */
+  function longDate(date, D, T) {
     const lang = D.course.language;
     try {
       if (Intl.DateTimeFormat.supportedLocalesOf([lang]).length) {
@@ -58,7 +59,7 @@
     const date = new Date(st.day * 86400000);
     $('[data-cert="name"]').textContent = name;
     $('[data-cert="name"]').classList.toggle("is-blank", !name);
-    $('[data-cert="date"]').textContent = longDate(date);
+    $('[data-cert="date"]').textContent = longDate(date, D, T);
     $('[data-cert="id"]').textContent = certificateId(name || T("cert.learner"), D.course.id,
       date.toISOString().slice(0, 10));
   }
@@ -86,5 +87,5 @@
     store(ev.target.value.trim().replace(/\s+/g, " "));
     fill(last);
   });
-  window.CPD_CERTIFICATE = { show: show, id: certificateId };
+  window.CPD_CERTIFICATE = { show: show, id: certificateId, longDate: longDate };
 })();

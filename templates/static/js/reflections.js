@@ -44,7 +44,8 @@ window.CPD_REFLECTIONS = function (P) {
     $("#cpd-lost").hidden = false;
   }
   function download() {
-    const lines = [D.course.title, T("reflection.file_heading", { date: new Date().toLocaleDateString(D.course.language) }), ""];
+    const now = new Date(), today = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
+    const lines = [D.course.title, T("reflection.file_heading", { date: window.CPD_CERTIFICATE.longDate(today, D, T) }), ""];
     D.reflections.forEach((r, i) => {
       const text = (($('[data-reflection="' + r.id + '"]') || {}).value || P.S.refl[i] || "").trim();
       if (!text) return;
