@@ -28,7 +28,8 @@ one of ``A-Za-z0-9-_~`` except inside the reflections field (lz-string's URI-saf
     then each question's answer as a fixed-width option bitmask (see below).
 ``CHECKS``
     Knowledge checks: a bitset of the checks already checked (``ceil(checks / 6)`` characters),
-    then each check's answer bitmask.
+    then each check's answer bitmask: its final answer, or for a check not yet done its last
+    wrong try (so that a reload does not give the learner their tries back).
 ``BEFORE`` / ``AFTER``
     Self-assessment ratings, one base36 character per statement (``0`` = not rated, ``1``..``a``).
 ``DONE``

@@ -419,6 +419,32 @@ def test_a_knowledge_check_gives_a_second_try_and_marks_the_choice(
     assert page.text_content(f'{kc} [data-option="a"] [data-answer-mark]') == "Correct answer"
 
 
+def test_a_reload_does_not_give_a_knowledge_check_its_tries_back(
+    page: Page, http_server: LmsServer, learner_site: Path
+) -> None:
+    """The wrong try is saved: after a reload the choice and "try again" show, and the next
+    wrong answer is the last one (the key is shown)."""
+    open_course(page, http_server, learner_site)
+    goto(page, "learning")
+    kc = '[data-check="kc-listen"]'
+    page.click('label[for="kc-kc-listen-b"]')
+    page.click('[data-action="check"][data-question="kc-listen"]')
+    page.click('[data-action="next"]')  # a save on the way
+    page.reload()
+    page.wait_for_function(
+        "() => document.getElementById('cpd-page-count').textContent.startsWith('Page 3 ')"
+    )
+    goto(page, "learning")
+    assert page.text_content(f"{kc} [data-verdict]") == "Not quite. Try again: you have 1 more try."
+    assert page.is_checked("#kc-kc-listen-b")
+    assert page.eval_on_selector_all(f"{kc} .cpd-option.is-key", "els => els.length") == 0
+    page.click('[data-action="check"][data-question="kc-listen"]')  # the same wrong answer
+    assert page.text_content(f"{kc} [data-verdict]") == "Not quite."
+    assert page.eval_on_selector_all(
+        f"{kc} .cpd-option.is-key", "els => els.map(e => e.dataset.option)"
+    ) == ["a"]
+
+
 def test_knowledge_check_tries_come_from_the_course(
     learner_site: Path, tmp_path: Path, mini_dir: Path
 ) -> None:

@@ -56,19 +56,25 @@ window.CPD_QUIZ = function (P) {
   }
 
   /* ---- knowledge checks: a wrong answer gets another try (tries, from the course) before the
-     answer is shown; the chosen option is marked each time. ---- */
+     answer is shown; the chosen option is marked each time. The wrong try is saved (the check's
+     answer, not yet done), so a reload shows it and does not give the tries back; the state
+     format holds no count, so after a reload one try counts as used, whatever tries says. ---- */
+  function tryAgain(el, q, list, left) {
+    clearFeedback(el);
+    feedback(el, q, list, false);
+    $("[data-verdict]", el).textContent = T("check.try_again", { n: left });
+  }
   function check(i) {
     const q = D.checks[i], el = $('[data-check="' + q.id + '"]'), list = chosen(el, q);
     if (!list.some(Boolean)) { $("[data-verdict]", el).textContent = T("question.choose_first"); return; }
     tried[i] = (tried[i] || 0) + 1;
     const left = (q.tries || 1) - tried[i];
+    P.S.checks[i] = list;
     if (!isRight(q, list) && left > 0) {
-      clearFeedback(el);
-      feedback(el, q, list, false);
-      $("[data-verdict]", el).textContent = T("check.try_again", { n: left });
+      tryAgain(el, q, list, left);
+      P.save(false);
       return;
     }
-    P.S.checks[i] = list;
     P.S.done[i] = true;
     feedback(el, q, list, true);
     P.save(true);
@@ -80,9 +86,13 @@ window.CPD_QUIZ = function (P) {
   }
   function paintChecks() {
     D.checks.forEach((q, i) => {
-      const el = $('[data-check="' + q.id + '"]');
-      setChosen(el, q, P.S.checks[i]);
-      if (P.S.done[i]) feedback(el, q, P.S.checks[i], true); else clearFeedback(el);
+      const el = $('[data-check="' + q.id + '"]'), list = P.S.checks[i];
+      setChosen(el, q, list);
+      if (P.S.done[i]) feedback(el, q, list, true);
+      else if ((q.tries || 1) > 1 && list.some(Boolean) && !isRight(q, list)) { // a wrong try saved before a reload
+        tried[i] = Math.max(tried[i] || 0, 1);
+        tryAgain(el, q, list, (q.tries || 1) - tried[i]);
+      } else clearFeedback(el);
     });
   }
 
