@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from cpd_pack.exceptions import CourseError, CourseWarning
-from cpd_pack.ids import slugify
 from cpd_pack.loader import load_course
 from cpd_pack.validate import validate, validate_course
 
@@ -139,11 +138,6 @@ def test_the_mini_course_is_valid(mini_dir: Path) -> None:
     assert course.completion_rule == "pages-and-quiz"
     assert course.quiz is not None
     assert [q.type for q in course.quiz.questions] == ["single", "multiple", "true-false"]
-
-
-def test_slugify() -> None:
-    assert slugify("The Beginning: first sessions!") == "the-beginning-first-sessions"
-    assert slugify("2 endings", "page") == "page-2-endings"
 
 
 @pytest.mark.parametrize(
