@@ -6,7 +6,7 @@ from lxml import etree
 
 from cpd_pack.exceptions import BuildError
 from cpd_pack.outline import Outline
-from cpd_pack.packagers.base import XSI, Packager, decimal
+from cpd_pack.packagers.base import XSI, Packager, ScormManifest, decimal, scorm_manifest
 from cpd_pack.state import SCORM12_SUSPEND_MAX, structural_size
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -20,8 +20,7 @@ SCHEMA_LOCATION = (
 SCHEMA_FILES = ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd")
 
 
-def _cp(tag: str) -> str:
-    return f"{{{IMSCP}}}{tag}"
+MANIFEST = ScormManifest(IMSCP, ADLCP, NSMAP, SCHEMA_LOCATION, "1.2", "scormtype")
 
 
 class Scorm12Packager(Packager):
@@ -46,34 +45,10 @@ class Scorm12Packager(Packager):
     def manifest(self, outline: Outline, content: list[str]) -> etree._Element:
         """The imsmanifest.xml of a single-SCO SCORM 1.2 package (no inline IMS MD metadata)."""
         course = outline.course
-        ids = {kind: f"{course.id}-{kind}" for kind in ("org", "sco", "res")}
-        root = etree.Element(
-            _cp("manifest"),
-            nsmap=NSMAP,  # type: ignore[arg-type]  # None keys the default namespace
-            identifier=f"{course.id}-scorm12",
-            version=course.version,
-        )
-        root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-        metadata = etree.SubElement(root, _cp("metadata"))
-        etree.SubElement(metadata, _cp("schema")).text = "ADL SCORM"
-        etree.SubElement(metadata, _cp("schemaversion")).text = "1.2"
-        organizations = etree.SubElement(root, _cp("organizations"), default=ids["org"])
-        organization = etree.SubElement(organizations, _cp("organization"), identifier=ids["org"])
-        etree.SubElement(organization, _cp("title")).text = course.title
-        item = etree.SubElement(
-            organization, _cp("item"), identifier=ids["sco"], identifierref=ids["res"]
-        )
-        etree.SubElement(item, _cp("title")).text = course.title
+        root, item = scorm_manifest(outline, MANIFEST, content, f"{course.id}-scorm12")
         if course.quiz is not None and course.completion_rule == "quiz":
             # Only where the quiz alone completes the course: LMSs that apply "mastery score
             # overrides status" (Moodle's default) set passed/failed from score.raw alone, which
             # would pass a learner who has not met a rule that also needs the pages (issue 6).
             etree.SubElement(item, f"{{{ADLCP}}}masteryscore").text = decimal(course.pass_mark, 2)
-        resources = etree.SubElement(root, _cp("resources"))
-        resource = etree.SubElement(
-            resources, _cp("resource"), identifier=ids["res"], type="webcontent", href="index.html"
-        )
-        resource.set(f"{{{ADLCP}}}scormtype", "sco")
-        for path in content:
-            etree.SubElement(resource, _cp("file"), href=path)
         return root

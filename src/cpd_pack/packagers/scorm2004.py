@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from cpd_pack.outline import Outline
-from cpd_pack.packagers.base import XSI, Packager, decimal
+from cpd_pack.packagers.base import XSI, Packager, ScormManifest, decimal, scorm_manifest
 
 IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_v1p3"
@@ -35,8 +35,7 @@ SCHEMA_FILES = (
 PRIMARY_OBJECTIVE = "PRIMARYOBJ"
 
 
-def _cp(tag: str) -> str:
-    return f"{{{IMSCP}}}{tag}"
+MANIFEST = ScormManifest(IMSCP, ADLCP, NSMAP, SCHEMA_LOCATION, "2004 4th Edition", "scormType")
 
 
 def _ss(tag: str) -> str:
@@ -55,24 +54,7 @@ class Scorm2004Packager(Packager):
     def manifest(self, outline: Outline, content: list[str]) -> etree._Element:
         """The imsmanifest.xml of a single-SCO SCORM 2004 4th Edition package."""
         course = outline.course
-        ids = {kind: f"{course.id}-{kind}" for kind in ("org", "sco", "res")}
-        root = etree.Element(
-            _cp("manifest"),
-            nsmap=NSMAP,  # type: ignore[arg-type]  # None keys the default namespace
-            identifier=f"{course.id}-scorm2004",
-            version=course.version,
-        )
-        root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-        metadata = etree.SubElement(root, _cp("metadata"))
-        etree.SubElement(metadata, _cp("schema")).text = "ADL SCORM"
-        etree.SubElement(metadata, _cp("schemaversion")).text = "2004 4th Edition"
-        organizations = etree.SubElement(root, _cp("organizations"), default=ids["org"])
-        organization = etree.SubElement(organizations, _cp("organization"), identifier=ids["org"])
-        etree.SubElement(organization, _cp("title")).text = course.title
-        item = etree.SubElement(
-            organization, _cp("item"), identifier=ids["sco"], identifierref=ids["res"]
-        )
-        etree.SubElement(item, _cp("title")).text = course.title
+        root, item = scorm_manifest(outline, MANIFEST, content, f"{course.id}-scorm2004")
         sequencing = etree.SubElement(item, _ss("sequencing"))
         if course.quiz is not None:
             # The only objective, with an explicit measure: Moodle takes scaled_passing_score
@@ -92,11 +74,4 @@ class Scorm2004Packager(Packager):
             completionSetByContent="true",
             objectiveSetByContent="true",
         )
-        resources = etree.SubElement(root, _cp("resources"))
-        resource = etree.SubElement(
-            resources, _cp("resource"), identifier=ids["res"], type="webcontent", href="index.html"
-        )
-        resource.set(f"{{{ADLCP}}}scormType", "sco")
-        for path in content:
-            etree.SubElement(resource, _cp("file"), href=path)
         return root
