@@ -65,15 +65,6 @@ PARAGRAPH = (
     "from the bond between client and therapist. This paragraph is filler text for a benchmark "
     "course, repeated to give each page a realistic length of a few hundred words. "
 )
-# The flags of tests/e2e/conftest.py.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 # --------------------------------------------------------------------------- courses
@@ -424,6 +415,7 @@ def lrs_traffic(zips: dict[str, Path], outline: Outline) -> dict[str, Traffic | 
         return dict.fromkeys(zips, f"skipped: {missing}")
     from playwright.sync_api import sync_playwright
 
+    from conftest import CHROMIUM_ARGS  # tests/conftest.py: the flags the tests use
     from lrs.ralph import RalphLRS
 
     results: dict[str, Traffic | str] = {}

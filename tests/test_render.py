@@ -13,6 +13,19 @@ from cpd_pack.outline import Outline, build_outline
 from cpd_pack.render import adapter_source, data_json, render_site
 from cpd_pack.validate import validate_course
 
+RUNTIME_SCRIPTS = [
+    "js/lz-string.js",
+    "js/state.js",
+    "js/lms.js",
+    "js/certificate.js",
+    "js/contents.js",
+    "js/questions.js",
+    "js/quiz.js",
+    "js/reflections.js",
+    "js/player.js",
+]
+"""The runtime's scripts in the order index.html loads them (test_hostile_content.py uses it)."""
+
 
 def _outline(root: Path) -> Outline:
     return build_outline(validate_course(load_course(root)))
@@ -63,17 +76,7 @@ def test_every_page_is_a_section_and_scripts_load_in_order(
             in html
         )
     scripts = re.findall(r'<script src="([^"]+)"', html)
-    assert scripts == [
-        "js/lz-string.js",
-        "js/state.js",
-        "js/lms.js",
-        "js/certificate.js",
-        "js/contents.js",
-        "js/questions.js",
-        "js/quiz.js",
-        "js/reflections.js",
-        "js/player.js",
-    ]
+    assert scripts == RUNTIME_SCRIPTS
     assert '<html lang="en-GB">' in html
     assert html.count("<h1 ") == len(mini_outline.pages) + 1  # + the "left the course" view
 

@@ -22,16 +22,6 @@ def slugify(text: str, prefix: str = "p") -> str:
     return slug
 
 
-def unit_key(unit: Any) -> str:
-    """The unit's id, or one made from its title."""
-    return str(unit.id or slugify(unit.title, "unit"))
-
-
-def page_key(page: Any) -> str:
-    """The page's id, or one made from its title."""
-    return str(page.id or slugify(page.title, "page"))
-
-
 @dataclass(frozen=True)
 class Scope:
     """Objects whose ids share one namespace: where they are and how an absent id is made."""
@@ -44,9 +34,11 @@ class Scope:
     prefix: str = "p"
 
 
+UNIT = Scope("unit", (("units", "*"),), "title", "unit")
+PAGE = Scope("page", (("units", "*", "pages", "*"),), "title", "page")
 SCOPES = (
-    Scope("unit", (("units", "*"),), "title", "unit"),
-    Scope("page", (("units", "*", "pages", "*"),), "title", "page"),
+    UNIT,
+    PAGE,
     Scope(
         "question",
         (
@@ -57,6 +49,16 @@ SCOPES = (
     ),
     Scope("statement", (("self_assessment", "statements", "*"),), "position"),
 )
+
+
+def unit_key(unit: Any) -> str:
+    """The unit's id, or one made from its title."""
+    return str(unit.id or slugify(unit.title, UNIT.prefix))
+
+
+def page_key(page: Any) -> str:
+    """The page's id, or one made from its title."""
+    return str(page.id or slugify(page.title, PAGE.prefix))
 
 
 def _get(node: Any, key: str) -> Any:

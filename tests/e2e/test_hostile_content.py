@@ -37,6 +37,7 @@ from xss_course import (
 from cpd_pack.build import make_packages
 from cpd_pack.exceptions import CourseError
 from cpd_pack.launch import LaunchServer
+from test_render import RUNTIME_SCRIPTS
 
 if TYPE_CHECKING:
     from harness import LmsServer
@@ -47,17 +48,6 @@ PAGES = ["text", "file", "media", "review", "quiz", "cert"]
 # the player has started (the first page shows before it does, from the HTML alone)
 RUNNING = '[data-goto][aria-current="page"]'
 MINI = Path(__file__).parents[1] / "fixtures" / "courses" / "mini"
-RUNTIME_SCRIPTS = [
-    "js/lz-string.js",
-    "js/state.js",
-    "js/lms.js",
-    "js/certificate.js",
-    "js/contents.js",
-    "js/questions.js",
-    "js/quiz.js",
-    "js/reflections.js",
-    "js/player.js",
-]
 
 # Everything a payload could have brought into the page.
 DOM_SCAN = """({scripts, marker}) => {
